@@ -1,0 +1,2 @@
+/** logitlab decoding: distributions, samplers, constraints, speculative decoding. */
+package org.logitlab;
