@@ -1,0 +1,247 @@
+package org.logitlab.model;
+
+import java.util.List;
+import org.logitlab.tensor.WeightMatrix;
+
+/**
+ * The Llama-family forward pass over a batch of tokens (batched prefill when the batch has more than one):
+ * pre-norm blocks of grouped-query attention with RoPE and a SwiGLU feed-forward network, as in llama.cpp's
+ * {@code llm_build_llama}/{@code llm_build_qwen2}/{@code llm_build_qwen3}. Single-owner state lives in
+ * {@link Scratch}; the model itself is never mutated.
+ */
+public final class Transformer {
+    private final Model model;
+    private final ModelConfig config;
+    private final float thetaScale;
+
+    public Transformer(Model model) {
+        this.model = model;
+        this.config = model.config();
+        this.thetaScale = (float) Math.pow(config.ropeFrequencyBase(), -2.0 / config.ropeDimensions());
+    }
+
+    /** Reusable buffers for one batch size; grown on demand, never shrunk. */
+    public static final class Scratch {
+        int capacity;
+        float[] hidden;
+        float[] normalized;
+        float[] query;
+        float[] key;
+        float[] value;
+        float[] attention;
+        float[] gate;
+        float[] up;
+        float[] scores = new float[0];
+        float[] cosines = new float[0];
+        float[] sines = new float[0];
+
+        void ensure(ModelConfig config, int tokens) {
+            if (tokens <= capacity) {
+                return;
+            }
+            capacity = tokens;
+            hidden = new float[tokens * config.embeddingLength()];
+            normalized = new float[tokens * Math.max(config.embeddingLength(), config.queryDimension())];
+            query = new float[tokens * config.queryDimension()];
+            key = new float[tokens * config.keyValueDimension()];
+            value = new float[tokens * config.keyValueDimension()];
+            attention = new float[tokens * config.queryDimension()];
+            gate = new float[tokens * config.feedForwardLength()];
+            up = new float[tokens * config.feedForwardLength()];
+        }
+    }
+
+    /**
+     * Runs {@code tokens} at positions {@code start .. start+tokens.length-1}, writing their keys and values
+     * into {@code cache}, and the logits of the requested positions into {@code logits}.
+     *
+     * @param allPositions logits for every new position (row-major, {@code tokens.length × vocab}); otherwise
+     *     only for the last one (one row) — prefill then skips the vocabulary projection of the others
+     */
+    public void forward(
+            Scratch scratch, KeyValueCache cache, int[] tokens, int start, float[] logits, boolean allPositions) {
+        int count = tokens.length;
+        int dim = config.embeddingLength();
+        scratch.ensure(config, count);
+        float[] x = scratch.hidden;
+        WeightMatrix embedding = model.tokenEmbedding();
+        for (int t = 0; t < count; t++) {
+            embedding.dequantizeRow(tokens[t], x, t * dim);
+        }
+        List<LayerWeights> layers = model.layers();
+        for (int layer = 0; layer < layers.size(); layer++) {
+            attentionBlock(scratch, cache, layer, layers.get(layer), count, start);
+            feedForwardBlock(scratch, layers.get(layer), count);
+        }
+        int first = allPositions ? 0 : count - 1;
+        int rows = count - first;
+        float[] normalized = scratch.normalized;
+        for (int t = first; t < count; t++) {
+            rmsNorm(x, t * dim, model.outputNorm(), normalized, (t - first) * dim, dim, config.rmsNormEpsilon());
+        }
+        model.output().multiply(normalized, rows, logits);
+    }
+
+    private void attentionBlock(Scratch s, KeyValueCache cache, int layer, LayerWeights w, int count, int start) {
+        int dim = config.embeddingLength();
+        int headDim = config.headDimension();
+        int kvDim = config.keyValueDimension();
+        int qDim = config.queryDimension();
+        for (int t = 0; t < count; t++) {
+            rmsNorm(s.hidden, t * dim, w.attentionNorm(), s.normalized, t * dim, dim, config.rmsNormEpsilon());
+        }
+        w.query().multiply(s.normalized, count, s.query);
+        w.key().multiply(s.normalized, count, s.key);
+        w.value().multiply(s.normalized, count, s.value);
+        addBias(s.query, w.queryBias(), count);
+        addBias(s.key, w.keyBias(), count);
+        addBias(s.value, w.valueBias(), count);
+        for (int t = 0; t < count; t++) {
+            ropeTable(s, start + t);
+            for (int h = 0; h < config.headCount(); h++) {
+                int offset = t * qDim + h * headDim;
+                if (w.queryNorm() != null) {
+                    rmsNorm(s.query, offset, w.queryNorm(), s.query, offset, headDim, config.rmsNormEpsilon());
+                }
+                rope(s, s.query, offset);
+            }
+            for (int h = 0; h < config.keyValueHeadCount(); h++) {
+                int offset = t * kvDim + h * headDim;
+                if (w.keyNorm() != null) {
+                    rmsNorm(s.key, offset, w.keyNorm(), s.key, offset, headDim, config.rmsNormEpsilon());
+                }
+                rope(s, s.key, offset);
+            }
+        }
+        float[] keys = cache.keys(layer);
+        float[] values = cache.values(layer);
+        System.arraycopy(s.key, 0, keys, start * kvDim, count * kvDim);
+        System.arraycopy(s.value, 0, values, start * kvDim, count * kvDim);
+
+        int groupSize = config.headCount() / config.keyValueHeadCount();
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        if (s.scores.length < start + count) {
+            s.scores = new float[start + count];
+        }
+        float[] scores = s.scores;
+        for (int t = 0; t < count; t++) {
+            int visible = start + t + 1; // causal: a token sees itself and everything before it
+            for (int h = 0; h < config.headCount(); h++) {
+                int queryOffset = t * qDim + h * headDim;
+                int kvOffset = (h / groupSize) * headDim;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < visible; j++) {
+                    float dot = 0;
+                    int keyOffset = j * kvDim + kvOffset;
+                    for (int i = 0; i < headDim; i++) {
+                        dot += s.query[queryOffset + i] * keys[keyOffset + i];
+                    }
+                    scores[j] = dot * scale;
+                    max = Math.max(max, scores[j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < visible; j++) {
+                    float e = (float) Math.exp(scores[j] - max);
+                    scores[j] = e;
+                    sum += e;
+                }
+                float inverseSum = (float) (1.0 / sum);
+                int outOffset = t * qDim + h * headDim;
+                java.util.Arrays.fill(s.attention, outOffset, outOffset + headDim, 0f);
+                for (int j = 0; j < visible; j++) {
+                    float weight = scores[j] * inverseSum;
+                    int valueOffset = j * kvDim + kvOffset;
+                    for (int i = 0; i < headDim; i++) {
+                        s.attention[outOffset + i] += weight * values[valueOffset + i];
+                    }
+                }
+            }
+        }
+        w.attentionOutput().multiply(s.attention, count, s.normalized);
+        for (int i = 0; i < count * dim; i++) {
+            s.hidden[i] += s.normalized[i];
+        }
+    }
+
+    private void feedForwardBlock(Scratch s, LayerWeights w, int count) {
+        int dim = config.embeddingLength();
+        int ffn = config.feedForwardLength();
+        for (int t = 0; t < count; t++) {
+            rmsNorm(s.hidden, t * dim, w.feedForwardNorm(), s.normalized, t * dim, dim, config.rmsNormEpsilon());
+        }
+        w.gate().multiply(s.normalized, count, s.gate);
+        w.up().multiply(s.normalized, count, s.up);
+        for (int i = 0; i < count * ffn; i++) {
+            float g = s.gate[i];
+            s.gate[i] = g / (1.0f + (float) Math.exp(-g)) * s.up[i];
+        }
+        w.down().multiply(s.gate, count, s.normalized);
+        for (int i = 0; i < count * dim; i++) {
+            s.hidden[i] += s.normalized[i];
+        }
+    }
+
+    private static void addBias(float[] rows, float[] bias, int count) {
+        if (bias == null) {
+            return;
+        }
+        for (int t = 0; t < count; t++) {
+            int offset = t * bias.length;
+            for (int i = 0; i < bias.length; i++) {
+                rows[offset + i] += bias[i];
+            }
+        }
+    }
+
+    /**
+     * RMSNorm as ggml computes it: the sum of squares accumulated in double, the mean and the scale in
+     * float, then the element-wise weight. {@code out} may alias {@code x}.
+     */
+    static void rmsNorm(float[] x, int xOffset, float[] weight, float[] out, int outOffset, int n, float epsilon) {
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float v = x[xOffset + i];
+            sum += v * v;
+        }
+        float mean = (float) (sum / n);
+        float scale = 1.0f / (float) Math.sqrt(mean + epsilon);
+        for (int i = 0; i < n; i++) {
+            out[outOffset + i] = (x[xOffset + i] * scale) * weight[i];
+        }
+    }
+
+    /**
+     * cos/sin of every rotated pair at {@code position}. ggml builds θ_i by repeated float32 multiplication
+     * (theta *= theta_scale, starting from the position) and applies linear scaling as freq_scale · θ; we
+     * follow the same float32 sequence so positions rotate bit-for-bit alike.
+     */
+    private void ropeTable(Scratch s, int position) {
+        int pairs = config.ropeDimensions() / 2;
+        if (s.cosines.length < pairs) {
+            s.cosines = new float[pairs];
+            s.sines = new float[pairs];
+        }
+        float theta = position;
+        for (int i = 0; i < pairs; i++) {
+            float angle = config.ropeFrequencyScale() * theta;
+            s.cosines[i] = (float) Math.cos(angle);
+            s.sines[i] = (float) Math.sin(angle);
+            theta *= thetaScale;
+        }
+    }
+
+    private void rope(Scratch s, float[] vector, int offset) {
+        int pairs = config.ropeDimensions() / 2;
+        boolean neox = config.architecture().ropeStyle() == Architecture.RopeStyle.NEOX;
+        for (int i = 0; i < pairs; i++) {
+            float cos = s.cosines[i];
+            float sin = s.sines[i];
+            int first = neox ? offset + i : offset + 2 * i;
+            int second = neox ? offset + i + pairs : first + 1;
+            float x0 = vector[first];
+            float x1 = vector[second];
+            vector[first] = x0 * cos - x1 * sin;
+            vector[second] = x0 * sin + x1 * cos;
+        }
+    }
+}
