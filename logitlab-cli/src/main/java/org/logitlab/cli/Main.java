@@ -1,5 +1,7 @@
 package org.logitlab.cli;
 
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +11,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "logitlab 0.1.0",
         description = "A pure-Java LLM engine where the next-token distribution is a first-class object.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            GenerateCommand.class,
+            LogprobsCommand.class,
+            TokenizeCommand.class,
+            InspectCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -24,6 +32,25 @@ public final class Main implements Runnable {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        CommandLine commandLine = new CommandLine(new Main());
+        commandLine.setExecutionExceptionHandler(Main::reportError);
+        return commandLine;
+    }
+
+    /**
+     * Errors from bad input (a missing or corrupt file, an invalid parameter) are reported as one line naming
+     * the problem; a stack trace only when LOGITLAB_DEBUG is set.
+     */
+    private static int reportError(Exception error, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        String message = switch (error) {
+            case NoSuchFileException missing -> "file not found: " + missing.getFile();
+            case IOException io -> "I/O error: " + io.getMessage();
+            default -> error.getMessage() != null ? error.getMessage() : error.toString();
+        };
+        commandLine.getErr().println("logitlab " + commandLine.getCommandName() + ": error: " + message);
+        if (System.getenv("LOGITLAB_DEBUG") != null) {
+            error.printStackTrace(commandLine.getErr());
+        }
+        return error instanceof IllegalArgumentException || error instanceof IOException ? 2 : 1;
     }
 }
