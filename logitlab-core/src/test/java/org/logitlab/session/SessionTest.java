@@ -1,0 +1,94 @@
+package org.logitlab.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.logitlab.model.Model;
+
+class SessionTest {
+    private static final int[] STORY = {1, 403, 407, 261, 378, 432, 383, 286, 261, 376, 298, 315};
+    private static Model model;
+
+    @BeforeAll
+    static void loadEmbeddedModel() throws IOException {
+        model = Model.loadEmbedded();
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void batchedPrefillEqualsOneTokenAtATime() {
+        Logits batched = model.newSession(64).append(STORY);
+        Session incremental = model.newSession(64);
+        for (int i = 0; i < STORY.length; i++) {
+            float[] step = incremental.append(STORY[i]).last();
+            float[] row = batched.row(i);
+            for (int id = 0; id < row.length; id++) {
+                assertThat(step[id])
+                        .as("position %d token %d", i, id)
+                        .isCloseTo(row[id], org.assertj.core.data.Offset.offset(1e-4f));
+            }
+        }
+    }
+
+    @Test
+    void lastOnlyPrefillReturnsTheSameLastRow() {
+        float[] all = model.newSession(64).append(STORY).last();
+        Logits lastOnly = model.newSession(64).append(STORY, false);
+        assertThat(lastOnly.positions()).isEqualTo(1);
+        assertThat(lastOnly.firstPosition()).isEqualTo(STORY.length - 1);
+        assertThat(lastOnly.last()).containsExactly(all);
+    }
+
+    @Test
+    void truncateThenAppendEqualsAFreshSession() {
+        Session session = model.newSession(64);
+        session.append(STORY);
+        session.truncate(5);
+        assertThat(session.length()).isEqualTo(5);
+        float[] afterTruncate = session.append(new int[] {100, 200}).last();
+        int[] fresh = {STORY[0], STORY[1], STORY[2], STORY[3], STORY[4], 100, 200};
+        assertThat(afterTruncate)
+                .containsExactly(model.newSession(64).append(fresh).last());
+    }
+
+    @Test
+    void forkIsIndependentOfItsParent() {
+        Session parent = model.newSession(64);
+        parent.append(STORY);
+        Session child = parent.fork();
+        float[] childNext = child.append(50).last();
+        parent.append(60);
+        assertThat(parent.fork().length()).isEqualTo(STORY.length + 1);
+        Session reference = model.newSession(64);
+        reference.append(STORY);
+        assertThat(childNext).containsExactly(reference.append(50).last());
+        assertThat(child.tokens()).endsWith(50);
+        assertThat(parent.tokens()).endsWith(60);
+    }
+
+    @Test
+    void exceedingTheContextIsAClearError() {
+        Session session = model.newSession(8);
+        assertThatThrownBy(() -> session.append(STORY))
+                .isInstanceOf(ContextOverflowException.class)
+                .hasMessageContaining("exceeds the context length 8");
+        assertThat(session.length()).isZero();
+    }
+
+    @Test
+    void rejectsTokensOutsideTheVocabularyAndBadLengths() {
+        Session session = model.newSession(8);
+        assertThatThrownBy(() -> session.append(1, 512)).hasMessageContaining("token id 512 at index 1");
+        assertThatThrownBy(() -> session.truncate(3)).hasMessageContaining("[0, 0], got 3");
+        assertThatThrownBy(() -> model.newSession(0)).hasMessageContaining("got 0");
+        assertThatThrownBy(() -> model.newSession(4096)).hasMessageContaining("[1, 2048]");
+    }
+}
