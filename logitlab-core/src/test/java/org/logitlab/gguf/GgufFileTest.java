@@ -165,6 +165,15 @@ class GgufFileTest {
     }
 
     @Test
+    void refusesHuggingFaceFoldersWithAHint() {
+        Path folder = SharedFixtures.shared().resolve("models/TinyStories-656K");
+        assertThatThrownBy(() -> GgufFile.open(folder))
+                .isInstanceOf(GgufFormatException.class)
+                .hasMessageContaining("TinyStories-656K")
+                .hasMessageContaining("Hugging Face safetensors folder");
+    }
+
+    @Test
     void missingFileIsAnIoErrorNamingThePath(@TempDir Path directory) {
         Path missing = directory.resolve("nope.gguf");
         assertThatThrownBy(() -> GgufFile.open(missing))
