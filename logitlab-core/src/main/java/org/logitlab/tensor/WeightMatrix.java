@@ -1,37 +1,123 @@
 package org.logitlab.tensor;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import org.logitlab.gguf.GgufFormatException;
+import java.util.Objects;
 import org.logitlab.gguf.GgufTensor;
 
-/** TEMPORARY scalar stand-in (F32/F16/BF16 only) until the kernels branch lands; same API. */
+/**
+ * A weight tensor seen as a matrix of {@link #rows()} rows of {@link #columns()} values (ggml order:
+ * {@code shape[0]} is the row length; a 1-D tensor is one row), multiplied with activation vectors in
+ * place in the mapped file.
+ *
+ * <p><b>Numerics.</b> By default ({@link ActivationPrecision#MATCH_LLAMA_CPP}) the activations are
+ * converted once per multiply to the weight type's ggml {@code vec_dot_type} — rounded to F16 (F16
+ * weights) or BF16 (BF16 weights, round to nearest even), quantized to Q8_0 (Q8_0 and Q4_0 weights: F16
+ * scale {@code amax/127}, rounding half to even as ggml's x86 path) or to Q8_K (Q4_K and Q6_K weights, as
+ * {@code quantize_row_q8_K_ref}) — and each dot is integer products per block times the block scales,
+ * accumulated in float32. Results then agree with llama.cpp's CPU backend up to the order of float
+ * additions. {@link ActivationPrecision#FLOAT32} multiplies exactly dequantized weights with unrounded
+ * activations instead.
+ *
+ * <p><b>Rows that straddle blocks.</b> Old files hold quantized tensors whose row length is not a
+ * multiple of the block size (stories260K's Q8_0 {@code ffn_down}: rows of 172 in blocks of 32), stored as
+ * one flat run of blocks. Modern ggml refuses them; here such a tensor is dequantized as a whole to F32
+ * when the matrix is created and then computed in F32 (so its activations are never quantized).
+ *
+ * <p>Instances are immutable and may be used from many threads at once; each calling thread keeps its own
+ * grow-only scratch buffers, so steady-state multiplies do not allocate.
+ */
 public final class WeightMatrix {
-    private static final ValueLayout.OfFloat F = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final ValueLayout.OfShort S = ValueLayout.JAVA_SHORT_UNALIGNED;
-    private final GgufTensor tensor;
+    private static final ThreadLocal<MultiplyTask> TASKS = ThreadLocal.withInitial(MultiplyTask::new);
+    private static final ThreadLocal<float[][]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+
+    private final String name;
+    private final TensorType type;
+    private final TensorType computeType;
     private final int rows;
     private final int columns;
+    private final MemorySegment data;
+    private final long rowBytes;
+    private final boolean flattened;
+    private final ActivationPrecision precision;
+    private final ActivationFormat activationFormat;
+    private final TensorKernels kernels;
+    private final WorkerPool pool;
 
-    private WeightMatrix(GgufTensor tensor) {
-        this.tensor = tensor;
-        this.columns = (int) tensor.rowLength();
-        this.rows = (int) tensor.rowCount();
-        if (tensor.type() != TensorType.F32 && tensor.type() != TensorType.F16 && tensor.type() != TensorType.BF16) {
-            throw new GgufFormatException("tensor '" + tensor.name() + "' has unsupported type " + tensor.type());
+    private WeightMatrix(GgufTensor tensor, ActivationPrecision precision, TensorKernels kernels, WorkerPool pool) {
+        this.name = tensor.name();
+        this.type = tensor.type();
+        this.precision = Objects.requireNonNull(precision, "precision");
+        this.kernels = kernels;
+        this.pool = pool;
+        if (!type.computable()) {
+            throw new IllegalArgumentException("tensor '" + name + "' has type " + type
+                    + ", which logitlab cannot compute with; supported types: " + TensorType.computableNames());
         }
+        long rowLength = tensor.rowLength();
+        long rowCount = tensor.shape().length == 1 ? 1 : tensor.rowCount();
+        if (rowLength < 1 || rowLength > Integer.MAX_VALUE || rowCount < 1 || rowCount > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "' has shape " + java.util.Arrays.toString(tensor.shape())
+                            + "; rows and row length must be between 1 and " + Integer.MAX_VALUE);
+        }
+        this.rows = (int) rowCount;
+        this.columns = (int) rowLength;
+        long elements = rowCount * rowLength;
+        long needed = type.bytesFor(elements);
+        if (tensor.data().byteSize() < needed) {
+            throw new IllegalArgumentException("tensor '" + name + "' (" + type + ", " + elements + " elements) needs "
+                    + needed + " bytes but its data has " + tensor.data().byteSize());
+        }
+        if (columns % type.blockSize() == 0) {
+            this.computeType = type;
+            this.data = tensor.data();
+            this.rowBytes = type.bytesFor(columns);
+            this.flattened = false;
+        } else {
+            if (elements % type.blockSize() != 0 || elements > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("tensor '" + name + "' (" + type + ") has " + elements
+                        + " elements, not a whole number of " + type.blockSize() + "-element blocks");
+            }
+            float[] values = new float[(int) elements];
+            kernels.dequantize(type, tensor.data(), 0, (int) elements, values, 0);
+            // Native, not MemorySegment.ofArray(float[]): the Vector API only reads heap segments of byte[].
+            MemorySegment copy = Arena.ofAuto().allocate(4L * elements, 64);
+            MemorySegment.copy(values, 0, copy, BlockLayout.FLOAT, 0, values.length);
+            this.flattened = true;
+            this.computeType = TensorType.F32;
+            this.data = copy;
+            this.rowBytes = 4L * columns;
+        }
+        this.activationFormat = ActivationFormat.forWeights(computeType, precision);
     }
 
+    /** The matrix of {@code tensor} with llama.cpp's numerics, computed on the default worker pool. */
     public static WeightMatrix of(GgufTensor tensor) {
-        return new WeightMatrix(tensor);
+        return of(tensor, ActivationPrecision.MATCH_LLAMA_CPP);
+    }
+
+    public static WeightMatrix of(GgufTensor tensor, ActivationPrecision precision) {
+        return new WeightMatrix(tensor, precision, TensorKernels.preferred(), WorkerPool.defaultPool());
+    }
+
+    /** For tests and benchmarks: chosen kernels (scalar or vector) and pool. */
+    static WeightMatrix of(GgufTensor tensor, ActivationPrecision precision, TensorKernels kernels, WorkerPool pool) {
+        return new WeightMatrix(tensor, precision, kernels, pool);
     }
 
     public String name() {
-        return tensor.name();
+        return name;
     }
 
+    /** The type stored in the file (computation uses F32 for tensors whose rows straddle blocks). */
     public TensorType type() {
-        return tensor.type();
+        return type;
+    }
+
+    /** Whether the tensor was dequantized to F32 at creation because its rows straddle blocks. */
+    public boolean flattened() {
+        return flattened;
     }
 
     public int rows() {
@@ -42,35 +128,96 @@ public final class WeightMatrix {
         return columns;
     }
 
-    private float element(long index) {
-        MemorySegment data = tensor.data();
-        return switch (tensor.type()) {
-            case F32 -> data.getAtIndex(F, index);
-            case F16 -> Float.float16ToFloat(data.getAtIndex(S, index));
-            default -> Float.intBitsToFloat(data.getAtIndex(S, index) << 16);
-        };
+    public ActivationPrecision precision() {
+        return precision;
     }
 
+    /** out[outOffset + r] = dot(row r, x[xOffset .. xOffset + columns)) for every row r. */
     public void multiply(float[] x, int xOffset, float[] out, int outOffset) {
-        for (int r = 0; r < rows; r++) {
-            float sum = 0;
-            long base = (long) r * columns;
-            for (int c = 0; c < columns; c++) {
-                sum += element(base + c) * x[xOffset + c];
-            }
-            out[outOffset + r] = sum;
-        }
+        Objects.checkFromIndexSize(xOffset, columns, x.length);
+        Objects.checkFromIndexSize(outOffset, rows, out.length);
+        run(x, xOffset, 1, out, outOffset);
     }
 
+    /**
+     * Batched (prefill): for t in [0, tokens): out[t·rows + r] = dot(row r, x[t·columns ...]). Each
+     * activation row is converted once; each thread takes a range of weight rows and multiplies every row
+     * with all tokens while it is in cache, so the weights are read from memory once, not once per token.
+     */
     public void multiply(float[] x, int tokens, float[] out) {
-        for (int t = 0; t < tokens; t++) {
-            multiply(x, t * columns, out, t * rows);
+        if (tokens < 1) {
+            throw new IllegalArgumentException("tokens must be at least 1, was " + tokens);
+        }
+        Objects.checkFromIndexSize(0, Math.multiplyExact(tokens, columns), x.length);
+        Objects.checkFromIndexSize(0, Math.multiplyExact(tokens, rows), out.length);
+        run(x, 0, tokens, out, 0);
+    }
+
+    /** Row {@code row} dequantized exactly (ggml's {@code get_rows}), for embedding lookups. */
+    public void dequantizeRow(int row, float[] destination, int offset) {
+        Objects.checkIndex(row, rows);
+        Objects.checkFromIndexSize(offset, columns, destination.length);
+        kernels.dequantize(computeType, data, row * rowBytes, columns, destination, offset);
+    }
+
+    private void run(float[] x, int xOffset, int tokens, float[] out, int outOffset) {
+        MultiplyTask task = TASKS.get();
+        task.matrix = this;
+        task.activations.convert(activationFormat, x, xOffset, tokens, columns);
+        task.out = out;
+        task.outOffset = outOffset;
+        try {
+            // Rows are cheap for small matrices: keep at least ~16K multiply-adds per chunk.
+            pool.parallelFor(rows, (int) Math.max(1, 16_384L / ((long) columns * tokens)), task);
+        } finally {
+            task.matrix = null;
+            task.out = null;
         }
     }
 
-    public void dequantizeRow(int row, float[] destination, int offset) {
-        for (int c = 0; c < columns; c++) {
-            destination[offset + c] = element((long) row * columns + c);
+    private void multiplyRows(Activations activations, float[] out, int outOffset, int start, int end) {
+        int tokens = activations.tokens;
+        boolean dequantizeFirst = activationFormat == ActivationFormat.FLOAT32 && computeType.quantized();
+        float[] row = dequantizeFirst ? rowScratch(columns) : null;
+        for (int r = start; r < end; r++) {
+            long rowOffset = r * rowBytes;
+            if (dequantizeFirst) {
+                kernels.dequantize(computeType, data, rowOffset, columns, row, 0);
+                for (int t = 0; t < tokens; t++) {
+                    out[outOffset + t * rows + r] =
+                            kernels.dot(row, 0, activations.values, activations.valuesStart(t), columns);
+                }
+            } else {
+                for (int t = 0; t < tokens; t++) {
+                    out[outOffset + t * rows + r] = kernels.dot(computeType, data, rowOffset, activations, t);
+                }
+            }
         }
+    }
+
+    private static float[] rowScratch(int length) {
+        float[][] holder = ROW_SCRATCH.get();
+        if (holder[0].length < length) {
+            holder[0] = new float[length];
+        }
+        return holder[0];
+    }
+
+    /** One calling thread's reusable multiply: its converted activations and the body workers run. */
+    private static final class MultiplyTask implements WorkerPool.RangeBody {
+        final Activations activations = new Activations();
+        WeightMatrix matrix;
+        float[] out;
+        int outOffset;
+
+        @Override
+        public void run(int start, int end) {
+            matrix.multiplyRows(activations, out, outOffset, start, end);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + type + " " + rows + "x" + columns + " (" + precision + ")";
     }
 }

@@ -1,0 +1,21 @@
+package org.logitlab.tensor;
+
+/**
+ * Float32 vector helpers for the forward pass (attention scores, weighted sums of values, residuals),
+ * vectorized when {@link VectorSupport#enabled()}, scalar otherwise.
+ */
+public final class FloatKernels {
+    private static final TensorKernels KERNELS = TensorKernels.preferred();
+
+    private FloatKernels() {}
+
+    /** Σ a[aOffset + i]·b[bOffset + i] over {@code i < length}, accumulated in float. */
+    public static float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        return KERNELS.dot(a, aOffset, b, bOffset, length);
+    }
+
+    /** y[yOffset + i] += alpha·x[xOffset + i] (fused multiply-add, as ggml's {@code ggml_vec_mad_f32}). */
+    public static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int length) {
+        KERNELS.axpy(alpha, x, xOffset, y, yOffset, length);
+    }
+}

@@ -1,0 +1,42 @@
+package org.logitlab.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Dequantization and row-dot kernels for every computable {@link TensorType}, over weights held in a
+ * {@link MemorySegment} in ggml's little-endian block layouts ({@code ggml-common.h}).
+ *
+ * <p>Two implementations: {@link ScalarTensorKernels}, the reference written to mirror ggml's portable C,
+ * and {@link VectorTensorKernels} (Vector API), which tests compare against the reference on odd sizes.
+ * {@link #preferred()} chooses between them once, as Lucene's vectorization provider does.
+ */
+sealed interface TensorKernels permits ScalarTensorKernels, VectorTensorKernels {
+
+    /**
+     * Writes {@code elements} values (a whole number of blocks) of the tensor whose bytes start at {@code
+     * byteOffset} to {@code out[outOffset ...]}, exactly as ggml's {@code dequantize_row_*}.
+     */
+    void dequantize(TensorType type, MemorySegment data, long byteOffset, int elements, float[] out, int outOffset);
+
+    /**
+     * The dot product of the weight row at {@code rowOffset} (of {@code activations.columns} elements) with
+     * token {@code token} of {@code activations}, which must be in the weight type's format ({@link
+     * ActivationFormat#forWeights}); F32, F16 and BF16 rows accept any float format.
+     */
+    float dot(TensorType type, MemorySegment data, long rowOffset, Activations activations, int token);
+
+    /** Σ a[aOffset + i]·b[bOffset + i] over {@code i < length}. */
+    float dot(float[] a, int aOffset, float[] b, int bOffset, int length);
+
+    /** y[yOffset + i] += alpha·x[xOffset + i] over {@code i < length}. */
+    void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int length);
+
+    /** The vector kernels when {@link VectorSupport} says they are usable, else the scalar ones. */
+    static TensorKernels preferred() {
+        return VectorSupport.enabled() ? VectorTensorKernels.INSTANCE : ScalarTensorKernels.INSTANCE;
+    }
+
+    static TensorKernels scalar() {
+        return ScalarTensorKernels.INSTANCE;
+    }
+}

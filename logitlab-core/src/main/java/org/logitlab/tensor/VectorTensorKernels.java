@@ -1,0 +1,287 @@
+package org.logitlab.tensor;
+
+import static org.logitlab.tensor.BlockLayout.Q4_0_BYTES;
+import static org.logitlab.tensor.BlockLayout.Q4_K_BYTES;
+import static org.logitlab.tensor.BlockLayout.Q4_K_QUANTS;
+import static org.logitlab.tensor.BlockLayout.Q6_K_BYTES;
+import static org.logitlab.tensor.BlockLayout.Q6_K_D;
+import static org.logitlab.tensor.BlockLayout.Q6_K_HIGH_BITS;
+import static org.logitlab.tensor.BlockLayout.Q6_K_SCALES;
+import static org.logitlab.tensor.BlockLayout.Q8_0_BYTES;
+import static org.logitlab.tensor.BlockLayout.float16;
+import static org.logitlab.tensor.BlockLayout.q4kMin;
+import static org.logitlab.tensor.BlockLayout.q4kScale;
+import static org.logitlab.tensor.BlockLayout.signedByte;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API kernels with {@code L} = 8 or 16 float lanes (256- or 512-bit vectors).
+ *
+ * <p>Quantized dots: weights are widened from bytes to floats and multiplied with activations already
+ * quantized to integers held in floats ({@link ActivationQuantizer}). Each lane accumulates integer
+ * products, times the integer sub-block scales, over at most one super-block — every such partial sum
+ * stays below 2²⁴ and is therefore exact, as ggml's int32 lanes are. A lane's integers are then scaled by
+ * the block's float scale and accumulated per lane, like ggml's AVX2 kernels ({@code acc = fma(d, q,
+ * acc)}, horizontal sum at the end). The only difference from {@link ScalarTensorKernels} is therefore the
+ * order of float additions across blocks and lanes: results agree to float rounding of the block terms.
+ *
+ * <p>Dequantization performs the same float operations as the scalar code, so it agrees bit for bit.
+ */
+final class VectorTensorKernels implements TensorKernels {
+    static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    static final VectorTensorKernels INSTANCE = new VectorTensorKernels();
+
+    private static final int LANES = FLOATS.length();
+    private static final VectorSpecies<Byte> BYTES =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * 8)));
+    private static final ByteOrder LITTLE = ByteOrder.LITTLE_ENDIAN;
+
+    private VectorTensorKernels() {}
+
+    /** {@code LANES} signed bytes at {@code offset}, widened to floats. */
+    private static FloatVector bytesToFloats(ByteVector bytes) {
+        return (FloatVector) bytes.convertShape(VectorOperators.B2F, FLOATS, 0);
+    }
+
+    private static ByteVector loadBytes(MemorySegment data, long offset) {
+        return ByteVector.fromMemorySegment(BYTES, data, offset, LITTLE);
+    }
+
+    private static ByteVector lowNibbles(ByteVector packed) {
+        return packed.and((byte) 0x0F);
+    }
+
+    private static ByteVector highNibbles(ByteVector packed) {
+        return packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
+    }
+
+    @Override
+    public void dequantize(
+            TensorType type, MemorySegment data, long byteOffset, int elements, float[] out, int outOffset) {
+        switch (type) {
+            case F32, F16, BF16 -> UnquantizedVectors.widen(type, data, byteOffset, elements, out, outOffset);
+            case Q8_0 -> {
+                for (int block = 0; block < elements / 32; block++) {
+                    long offset = byteOffset + (long) block * Q8_0_BYTES;
+                    float d = float16(data, offset);
+                    for (int k = 0; k < 32; k += LANES) {
+                        bytesToFloats(loadBytes(data, offset + 2 + k))
+                                .mul(d)
+                                .intoArray(out, outOffset + block * 32 + k);
+                    }
+                }
+            }
+            case Q4_0 -> {
+                for (int block = 0; block < elements / 32; block++) {
+                    long offset = byteOffset + (long) block * Q4_0_BYTES;
+                    float d = float16(data, offset);
+                    int base = outOffset + block * 32;
+                    for (int k = 0; k < 16; k += LANES) {
+                        ByteVector packed = loadBytes(data, offset + 2 + k);
+                        bytesToFloats(lowNibbles(packed).sub((byte) 8)).mul(d).intoArray(out, base + k);
+                        bytesToFloats(highNibbles(packed).sub((byte) 8)).mul(d).intoArray(out, base + 16 + k);
+                    }
+                }
+            }
+            case Q4_K -> {
+                for (int block = 0; block < elements / 256; block++) {
+                    long offset = byteOffset + (long) block * Q4_K_BYTES;
+                    float d = float16(data, offset);
+                    float dmin = float16(data, offset + 2);
+                    int base = outOffset + block * 256;
+                    for (int pair = 0; pair < 4; pair++) {
+                        float scaleLow = d * q4kScale(data, offset, 2 * pair);
+                        float minLow = dmin * q4kMin(data, offset, 2 * pair);
+                        float scaleHigh = d * q4kScale(data, offset, 2 * pair + 1);
+                        float minHigh = dmin * q4kMin(data, offset, 2 * pair + 1);
+                        for (int k = 0; k < 32; k += LANES) {
+                            ByteVector packed = loadBytes(data, offset + Q4_K_QUANTS + 32L * pair + k);
+                            bytesToFloats(lowNibbles(packed))
+                                    .mul(scaleLow)
+                                    .sub(minLow)
+                                    .intoArray(out, base + 64 * pair + k);
+                            bytesToFloats(highNibbles(packed))
+                                    .mul(scaleHigh)
+                                    .sub(minHigh)
+                                    .intoArray(out, base + 64 * pair + 32 + k);
+                        }
+                    }
+                }
+            }
+            case Q6_K -> {
+                for (int block = 0; block < elements / 256; block++) {
+                    long offset = byteOffset + (long) block * Q6_K_BYTES;
+                    float d = float16(data, offset + Q6_K_D);
+                    for (int half = 0; half < 2; half++) {
+                        for (int k = 0; k < 32; k += LANES) {
+                            for (int quarter = 0; quarter < 4; quarter++) {
+                                int element = 128 * half + 32 * quarter + k;
+                                float scale = d * signedByte(data, offset + Q6_K_SCALES + element / 16);
+                                q6kQuarter(data, offset, half, quarter, k)
+                                        .mul(scale)
+                                        .intoArray(out, outOffset + block * 256 + element);
+                            }
+                        }
+                    }
+                }
+            }
+            default -> throw ScalarTensorKernels.unsupported(type);
+        }
+    }
+
+    /**
+     * Elements {@code 128·half + 32·quarter + k …+LANES} of a Q6_K block as floats in [-32, 31]: a nibble
+     * of {@code ql} (low nibbles of bytes 0–31 / 32–63 for quarters 0 / 1, high nibbles for 2 / 3) joined
+     * with bits {@code 2·quarter, 2·quarter+1} of {@code qh}.
+     */
+    private static FloatVector q6kQuarter(MemorySegment data, long offset, int half, int quarter, int k) {
+        ByteVector low = loadBytes(data, offset + 64L * half + 32L * (quarter & 1) + k);
+        low = quarter < 2 ? lowNibbles(low) : highNibbles(low);
+        ByteVector high = loadBytes(data, offset + Q6_K_HIGH_BITS + 32L * half + k)
+                .lanewise(VectorOperators.LSHR, 2 * quarter)
+                .and((byte) 3)
+                .lanewise(VectorOperators.LSHL, 4);
+        return bytesToFloats(low.or(high).sub((byte) 32));
+    }
+
+    @Override
+    public float dot(TensorType type, MemorySegment data, long rowOffset, Activations activations, int token) {
+        return switch (type) {
+            case F32, F16, BF16 ->
+                UnquantizedVectors.dot(
+                        type, data, rowOffset, activations.values, activations.valuesStart(token), activations.columns);
+            case Q8_0 -> dotQ8_0(data, rowOffset, activations, token);
+            case Q4_0 -> dotQ4_0(data, rowOffset, activations, token);
+            case Q4_K -> dotQ4_K(data, rowOffset, activations, token);
+            case Q6_K -> dotQ6_K(data, rowOffset, activations, token);
+            default -> throw ScalarTensorKernels.unsupported(type);
+        };
+    }
+
+    private static float dotQ8_0(MemorySegment data, long rowOffset, Activations activations, int token) {
+        float[] a = activations.values;
+        int aStart = activations.valuesStart(token);
+        int scales = activations.scalesStart(token);
+        FloatVector sum = FloatVector.zero(FLOATS);
+        for (int block = 0; block < activations.columns / 32; block++) {
+            long offset = rowOffset + (long) block * Q8_0_BYTES;
+            FloatVector integers = FloatVector.zero(FLOATS);
+            for (int k = 0; k < 32; k += LANES) {
+                FloatVector x = FloatVector.fromArray(FLOATS, a, aStart + block * 32 + k);
+                integers = bytesToFloats(loadBytes(data, offset + 2 + k)).fma(x, integers);
+            }
+            float d = float16(data, offset) * activations.scales[scales + block];
+            sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float dotQ4_0(MemorySegment data, long rowOffset, Activations activations, int token) {
+        float[] a = activations.values;
+        int aStart = activations.valuesStart(token);
+        int scales = activations.scalesStart(token);
+        FloatVector sum = FloatVector.zero(FLOATS);
+        for (int block = 0; block < activations.columns / 32; block++) {
+            long offset = rowOffset + (long) block * Q4_0_BYTES;
+            int base = aStart + block * 32;
+            FloatVector integers = FloatVector.zero(FLOATS);
+            for (int k = 0; k < 16; k += LANES) {
+                ByteVector packed = loadBytes(data, offset + 2 + k);
+                FloatVector low = bytesToFloats(lowNibbles(packed).sub((byte) 8));
+                FloatVector high = bytesToFloats(highNibbles(packed).sub((byte) 8));
+                integers = low.fma(FloatVector.fromArray(FLOATS, a, base + k), integers);
+                integers = high.fma(FloatVector.fromArray(FLOATS, a, base + 16 + k), integers);
+            }
+            float d = float16(data, offset) * activations.scales[scales + block];
+            sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static float dotQ4_K(MemorySegment data, long rowOffset, Activations activations, int token) {
+        float[] a = activations.values;
+        int aStart = activations.valuesStart(token);
+        int scales = activations.scalesStart(token);
+        int groupSums = activations.groupSumsStart(token);
+        FloatVector sum = FloatVector.zero(FLOATS);
+        float minimumTerms = 0;
+        for (int block = 0; block < activations.columns / 256; block++) {
+            long offset = rowOffset + (long) block * Q4_K_BYTES;
+            int base = aStart + block * 256;
+            FloatVector integers = FloatVector.zero(FLOATS);
+            for (int pair = 0; pair < 4; pair++) {
+                float scaleLow = q4kScale(data, offset, 2 * pair);
+                float scaleHigh = q4kScale(data, offset, 2 * pair + 1);
+                for (int k = 0; k < 32; k += LANES) {
+                    ByteVector packed = loadBytes(data, offset + Q4_K_QUANTS + 32L * pair + k);
+                    FloatVector xLow = FloatVector.fromArray(FLOATS, a, base + 64 * pair + k);
+                    FloatVector xHigh = FloatVector.fromArray(FLOATS, a, base + 64 * pair + 32 + k);
+                    integers = bytesToFloats(lowNibbles(packed)).mul(scaleLow).fma(xLow, integers);
+                    integers = bytesToFloats(highNibbles(packed)).mul(scaleHigh).fma(xHigh, integers);
+                }
+            }
+            int minimums = 0;
+            for (int group = 0; group < 16; group++) {
+                minimums += activations.groupSums[groupSums + block * 16 + group] * q4kMin(data, offset, group / 2);
+            }
+            float activationScale = activations.scales[scales + block];
+            sum = integers.fma(FloatVector.broadcast(FLOATS, float16(data, offset) * activationScale), sum);
+            minimumTerms += float16(data, offset + 2) * activationScale * minimums;
+        }
+        return sum.reduceLanes(VectorOperators.ADD) - minimumTerms;
+    }
+
+    private static float dotQ6_K(MemorySegment data, long rowOffset, Activations activations, int token) {
+        float[] a = activations.values;
+        int aStart = activations.valuesStart(token);
+        int scales = activations.scalesStart(token);
+        FloatVector sum = FloatVector.zero(FLOATS);
+        for (int block = 0; block < activations.columns / 256; block++) {
+            long offset = rowOffset + (long) block * Q6_K_BYTES;
+            FloatVector d =
+                    FloatVector.broadcast(FLOATS, float16(data, offset + Q6_K_D) * activations.scales[scales + block]);
+            for (int half = 0; half < 2; half++) {
+                // Flushed per half so that a lane's integer sum stays below 2^24 with 8 lanes too.
+                FloatVector integers = FloatVector.zero(FLOATS);
+                for (int k = 0; k < 32; k += LANES) {
+                    for (int quarter = 0; quarter < 4; quarter++) {
+                        int element = 128 * half + 32 * quarter + k;
+                        float scale = signedByte(data, offset + Q6_K_SCALES + element / 16);
+                        FloatVector x = FloatVector.fromArray(FLOATS, a, aStart + block * 256 + element);
+                        integers = q6kQuarter(data, offset, half, quarter, k)
+                                .mul(scale)
+                                .fma(x, integers);
+                    }
+                }
+                sum = integers.fma(d, sum);
+            }
+        }
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
+        return UnquantizedVectors.dot(a, aOffset, b, bOffset, length);
+    }
+
+    @Override
+    public void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int length) {
+        FloatVector alphas = FloatVector.broadcast(FLOATS, alpha);
+        int i = 0;
+        for (int bound = FLOATS.loopBound(length); i < bound; i += LANES) {
+            FloatVector.fromArray(FLOATS, x, xOffset + i)
+                    .fma(alphas, FloatVector.fromArray(FLOATS, y, yOffset + i))
+                    .intoArray(y, yOffset + i);
+        }
+        for (; i < length; i++) {
+            y[yOffset + i] = Math.fma(alpha, x[xOffset + i], y[yOffset + i]);
+        }
+    }
+}
