@@ -61,7 +61,8 @@ public final class GgufFile implements AutoCloseable {
             throw new NoSuchFileException(path.toString(), null, "model file does not exist");
         }
         if (Files.isDirectory(path)) {
-            boolean huggingFace = Files.exists(path.resolve("config.json")) && Files.exists(path.resolve("model.safetensors"));
+            boolean huggingFace =
+                    Files.exists(path.resolve("config.json")) && Files.exists(path.resolve("model.safetensors"));
             throw new GgufFormatException(path + ": is a directory, not a GGUF file"
                     + (huggingFace
                             ? " (a Hugging Face safetensors folder; logitlab reads GGUF only: convert it with llama.cpp's"

@@ -10,6 +10,9 @@ import org.logitlab.model.Transformer;
  * speculative tokens) in O(1).
  */
 public final class Session {
+    /** Upper bound on a session's context (positions), whatever the model was trained with. */
+    public static final int MAXIMUM_CONTEXT = 1 << 20;
+
     private final Model model;
     private final Transformer transformer;
     private final KeyValueCache cache;
@@ -18,10 +21,11 @@ public final class Session {
     private int length;
 
     public Session(Model model, int contextLength) {
-        int maximum = model.config().contextLength();
-        if (contextLength <= 0 || contextLength > maximum) {
-            throw new IllegalArgumentException(
-                    "context length must be in [1, " + maximum + "] for " + model.source() + ", got " + contextLength);
+        // Like llama.cpp, a context longer than the trained one is allowed (quality may degrade past it);
+        // the cap only guards against absurd allocations.
+        if (contextLength <= 0 || contextLength > MAXIMUM_CONTEXT) {
+            throw new IllegalArgumentException("context length must be in [1, " + MAXIMUM_CONTEXT + "] for "
+                    + model.source() + ", got " + contextLength);
         }
         this.model = model;
         this.transformer = new Transformer(model);

@@ -89,6 +89,9 @@ class SessionTest {
         assertThatThrownBy(() -> session.append(1, 512)).hasMessageContaining("token id 512 at index 1");
         assertThatThrownBy(() -> session.truncate(3)).hasMessageContaining("[0, 0], got 3");
         assertThatThrownBy(() -> model.newSession(0)).hasMessageContaining("got 0");
-        assertThatThrownBy(() -> model.newSession(4096)).hasMessageContaining("[1, 2048]");
+        assertThat(model.newSession(4096).contextLength())
+                .as("longer than trained is allowed, as in llama.cpp")
+                .isEqualTo(4096);
+        assertThatThrownBy(() -> model.newSession(-5)).hasMessageContaining("got -5");
     }
 }
