@@ -11,6 +11,7 @@ import org.logitlab.gguf.GgufFormatException;
 import org.logitlab.gguf.GgufTensor;
 import org.logitlab.session.Session;
 import org.logitlab.tensor.WeightMatrix;
+import org.logitlab.tokenizer.Tokenizer;
 
 /**
  * An immutable Llama-family model: configuration and weights (views of the mapped GGUF file). Shareable
@@ -26,6 +27,7 @@ public final class Model implements AutoCloseable {
     private final List<LayerWeights> layers;
     private final float[] outputNorm;
     private final WeightMatrix output;
+    private final Tokenizer tokenizer;
 
     private Model(GgufFile file) {
         this.file = file;
@@ -43,6 +45,11 @@ public final class Model implements AutoCloseable {
         this.output = file.tensor("output.weight")
                 .map(tensor -> matrix(tensor.name(), config.embeddingLength(), config.vocabularySize()))
                 .orElse(tokenEmbedding);
+        this.tokenizer = Tokenizer.fromGguf(file.metadata());
+        if (tokenizer.vocabularySize() != config.vocabularySize()) {
+            throw new GgufFormatException(file.source() + ": tokenizer has " + tokenizer.vocabularySize()
+                    + " tokens but token_embd.weight has " + config.vocabularySize() + " rows");
+        }
     }
 
     /** Memory-maps and loads a GGUF model. */
@@ -122,6 +129,11 @@ public final class Model implements AutoCloseable {
                     + (rows > 1 ? ", " + rows : "")
                     + "] from the model's hyper-parameters");
         }
+    }
+
+    /** The tokenizer described by the file's {@code tokenizer.*} metadata. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
     }
 
     public ModelConfig config() {
