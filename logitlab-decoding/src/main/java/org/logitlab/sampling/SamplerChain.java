@@ -21,7 +21,7 @@ public final class SamplerChain {
         if (vocabularySize < 1) {
             throw new IllegalArgumentException("vocabularySize must be >= 1, got " + vocabularySize);
         }
-        if (samplers == null || samplers.isEmpty() || samplers.contains(null)) {
+        if (samplers == null || samplers.isEmpty() || samplers.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("samplers must be a non-empty list without nulls, got " + samplers);
         }
         if (!(samplers.getLast() instanceof PickingSampler)) {

@@ -103,7 +103,7 @@ public record SamplerSettings(
         }
         new LogitBiasSampler(logitBias); // validates tokens and biases with the sampler's messages
         logitBias = Collections.unmodifiableMap(new TreeMap<>(logitBias));
-        if (samplers == null || samplers.contains(null)) {
+        if (samplers == null || samplers.stream().anyMatch(java.util.Objects::isNull)) {
             throw new IllegalArgumentException("samplers must be a list without nulls, got " + samplers);
         }
         samplers = List.copyOf(samplers);

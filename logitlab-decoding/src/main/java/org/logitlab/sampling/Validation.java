@@ -6,21 +6,22 @@ final class Validation {
 
     static double finite(String name, double value) {
         if (!Double.isFinite(value)) {
-            throw new IllegalArgumentException(name + " must be finite, got " + value);
+            throw new IllegalArgumentException(name + " must be finite, got " + format(value));
         }
         return value;
     }
 
     static double atLeast(String name, double value, double minimum) {
         if (!(value >= minimum) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(name + " must be finite and >= " + minimum + ", got " + value);
+            throw new IllegalArgumentException(
+                    name + " must be finite and >= " + format(minimum) + ", got " + format(value));
         }
         return value;
     }
 
     static double positive(String name, double value) {
         if (!(value > 0.0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(name + " must be finite and > 0, got " + value);
+            throw new IllegalArgumentException(name + " must be finite and > 0, got " + format(value));
         }
         return value;
     }
@@ -28,7 +29,8 @@ final class Validation {
     /** value ∈ [low, high]. */
     static double closed(String name, double value, double low, double high) {
         if (!(value >= low && value <= high)) {
-            throw new IllegalArgumentException(name + " must be in [" + low + ", " + high + "], got " + value);
+            throw new IllegalArgumentException(
+                    name + " must be in [" + format(low) + ", " + format(high) + "], got " + format(value));
         }
         return value;
     }
@@ -36,7 +38,8 @@ final class Validation {
     /** value ∈ (low, high]. */
     static double leftOpen(String name, double value, double low, double high) {
         if (!(value > low && value <= high)) {
-            throw new IllegalArgumentException(name + " must be in (" + low + ", " + high + "], got " + value);
+            throw new IllegalArgumentException(
+                    name + " must be in (" + format(low) + ", " + format(high) + "], got " + format(value));
         }
         return value;
     }
@@ -44,7 +47,8 @@ final class Validation {
     /** value ∈ [low, high). */
     static double rightOpen(String name, double value, double low, double high) {
         if (!(value >= low && value < high)) {
-            throw new IllegalArgumentException(name + " must be in [" + low + ", " + high + "), got " + value);
+            throw new IllegalArgumentException(
+                    name + " must be in [" + format(low) + ", " + format(high) + "), got " + format(value));
         }
         return value;
     }
@@ -54,5 +58,13 @@ final class Validation {
             throw new IllegalArgumentException(name + " must be >= " + minimum + ", got " + value);
         }
         return value;
+    }
+
+    /** 1.0 → "1", 1.5 → "1.5": messages read like the option the user typed. */
+    static String format(double value) {
+        if (Double.isFinite(value) && value == Math.rint(value) && Math.abs(value) < 1e15) {
+            return Long.toString((long) value);
+        }
+        return Double.toString(value);
     }
 }
