@@ -30,19 +30,35 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ThreadOptions threadOptions;
 
-    @Option(names = {"-p", "--prompt-tokens"}, defaultValue = "512", description = "Prompt length of the pp test; 0 skips it (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-p", "--prompt-tokens"},
+            defaultValue = "512",
+            description = "Prompt length of the pp test; 0 skips it (default: ${DEFAULT-VALUE}).")
     int promptTokens;
 
-    @Option(names = {"-n", "--gen-tokens"}, defaultValue = "128", description = "Tokens of the tg test; 0 skips it (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-n", "--gen-tokens"},
+            defaultValue = "128",
+            description = "Tokens of the tg test; 0 skips it (default: ${DEFAULT-VALUE}).")
     int generateTokens;
 
-    @Option(names = {"-r", "--repetitions"}, defaultValue = "5", description = "Timed repetitions per test, after one warm-up (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = {"-r", "--repetitions"},
+            defaultValue = "5",
+            description = "Timed repetitions per test, after one warm-up (default: ${DEFAULT-VALUE}).")
     int repetitions;
 
-    @Option(names = "--top-logprobs", defaultValue = "0", description = "Also compute the top-N log-probs of every generated token (measures their cost; default: off).")
+    @Option(
+            names = "--top-logprobs",
+            defaultValue = "0",
+            description =
+                    "Also compute the top-N log-probs of every generated token (measures their cost; default: off).")
     int topLogprobs;
 
-    @Option(names = "--bandwidth-mib", defaultValue = "1024", description = "Buffer for the bandwidth measurement in MiB; 0 skips it (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--bandwidth-mib",
+            defaultValue = "1024",
+            description = "Buffer for the bandwidth measurement in MiB; 0 skips it (default: ${DEFAULT-VALUE}).")
     int bandwidthMebibytes;
 
     @Option(names = "--json", description = "Print llama-bench-style JSON.")
@@ -74,8 +90,12 @@ final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("the test needs " + needed + " positions but the model's context is "
                         + model.config().contextLength());
             }
-            long weightBytes = model.file().tensors().values().stream().mapToLong(t -> t.data().byteSize()).sum();
-            long parameters = model.file().tensors().values().stream().mapToLong(GgufTensor::elementCount).sum();
+            long weightBytes = model.file().tensors().values().stream()
+                    .mapToLong(t -> t.data().byteSize())
+                    .sum();
+            long parameters = model.file().tensors().values().stream()
+                    .mapToLong(GgufTensor::elementCount)
+                    .sum();
             List<Result> results = new ArrayList<>();
             if (promptTokens > 0) {
                 results.add(run(model, promptTokens, 0));
@@ -83,7 +103,8 @@ final class BenchCommand implements Callable<Integer> {
             if (generateTokens > 0) {
                 results.add(run(model, 0, generateTokens));
             }
-            double bandwidth = bandwidthMebibytes > 0 ? MemoryBandwidth.measure((long) bandwidthMebibytes << 20, threads, 5) : 0;
+            double bandwidth =
+                    bandwidthMebibytes > 0 ? MemoryBandwidth.measure((long) bandwidthMebibytes << 20, threads, 5) : 0;
             String modelType = model.config().architecture().ggufName() + " " + dominantType(model);
             if (json) {
                 ArrayNode array = JsonOutput.MAPPER.createArrayNode();
@@ -99,8 +120,12 @@ final class BenchCommand implements Callable<Integer> {
                     test.put("n_prompt", result.prompt());
                     test.put("n_gen", result.generated());
                     test.put("top_logprobs", topLogprobs);
-                    test.put("avg_ns", (long) (mean(result.seconds().stream().mapToDouble(d -> d).toArray()) * 1e9));
-                    test.put("stddev_ns", (long) (stddev(result.seconds().stream().mapToDouble(d -> d).toArray()) * 1e9));
+                    test.put("avg_ns", (long)
+                            (mean(result.seconds().stream().mapToDouble(d -> d).toArray()) * 1e9));
+                    test.put("stddev_ns", (long) (stddev(result.seconds().stream()
+                                    .mapToDouble(d -> d)
+                                    .toArray())
+                            * 1e9));
                     test.put("avg_ts", mean(rates));
                     test.put("stddev_ts", stddev(rates));
                     ArrayNode samples = test.putArray("samples_ts");
@@ -116,14 +141,17 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 System.out.println(JsonOutput.pretty(array));
             } else {
-                System.out.printf("model: %s (%s, %.1f MiB, %,d parameters), threads: %d%n", model.source(), modelType, weightBytes / 1048576.0, parameters, threads);
+                System.out.printf(
+                        "model: %s (%s, %.1f MiB, %,d parameters), threads: %d%n",
+                        model.source(), modelType, weightBytes / 1048576.0, parameters, threads);
                 for (Result result : results) {
                     double[] rates = result.tokensPerSecond();
                     String test = result.prompt() > 0 ? "pp" + result.prompt() : "tg" + result.generated();
                     System.out.printf("%-8s %10.2f ± %.2f tokens/s%n", test, mean(rates), stddev(rates));
                     if (result.generated() > 0 && bandwidth > 0) {
                         double limit = bandwidth / weightBytes;
-                        System.out.printf("         %.1f%% of the bandwidth limit (%.1f GB/s / %.1f MiB per token = %.1f tokens/s)%n",
+                        System.out.printf(
+                                "         %.1f%% of the bandwidth limit (%.1f GB/s / %.1f MiB per token = %.1f tokens/s)%n",
                                 100 * mean(rates) / limit, bandwidth / 1e9, weightBytes / 1048576.0, limit);
                     }
                 }
@@ -162,7 +190,9 @@ final class BenchCommand implements Callable<Integer> {
             if (repetition >= 0) {
                 seconds.add(elapsed);
             }
-            System.err.printf("bench: %s repetition %d/%d: %.3f s%n", prompt > 0 ? "pp" + prompt : "tg" + generated, repetition + 1, repetitions, elapsed);
+            System.err.printf(
+                    "bench: %s repetition %d/%d: %.3f s%n",
+                    prompt > 0 ? "pp" + prompt : "tg" + generated, repetition + 1, repetitions, elapsed);
         }
         return new Result(prompt, generated, seconds);
     }
@@ -170,8 +200,11 @@ final class BenchCommand implements Callable<Integer> {
     private static String dominantType(Model model) {
         return model.file().tensors().values().stream()
                 .filter(t -> t.shape().length >= 2)
-                .collect(java.util.stream.Collectors.groupingBy(t -> t.type().name(), java.util.stream.Collectors.summingLong(t -> t.data().byteSize())))
-                .entrySet().stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        t -> t.type().name(),
+                        java.util.stream.Collectors.summingLong(t -> t.data().byteSize())))
+                .entrySet()
+                .stream()
                 .max(java.util.Map.Entry.comparingByValue())
                 .map(java.util.Map.Entry::getKey)
                 .orElse("?");

@@ -65,16 +65,25 @@ final class InspectCommand implements Callable<Integer> {
             ObjectNode types = out.putObject("tensor_types");
             typeCounts.forEach(types::put);
             ObjectNode tokenizer = out.putObject("tokenizer");
-            tokenizer.put("model", file.metadata().string("tokenizer.ggml.model").orElse(""));
+            tokenizer.put(
+                    "model", file.metadata().string("tokenizer.ggml.model").orElse(""));
             tokenizer.put("pre", file.metadata().string("tokenizer.ggml.pre").orElse(""));
-            tokenizer.put("tokens", file.metadata().byteStringArray("tokenizer.ggml.tokens").map(a -> a.length).orElse(0));
+            tokenizer.put(
+                    "tokens",
+                    file.metadata()
+                            .byteStringArray("tokenizer.ggml.tokens")
+                            .map(a -> a.length)
+                            .orElse(0));
             if (tensors) {
                 ObjectNode list = out.putObject("tensors");
-                file.tensors().values().forEach(t -> list.put(t.name(), t.type() + " " + java.util.Arrays.toString(t.shape())));
+                file.tensors()
+                        .values()
+                        .forEach(t -> list.put(t.name(), t.type() + " " + java.util.Arrays.toString(t.shape())));
             }
             if (metadata) {
                 ObjectNode list = out.putObject("metadata");
-                for (Map.Entry<String, GgufValue> entry : file.metadata().asMap().entrySet()) {
+                for (Map.Entry<String, GgufValue> entry :
+                        file.metadata().asMap().entrySet()) {
                     list.put(entry.getKey(), entry.getValue().describe());
                 }
             }

@@ -26,7 +26,11 @@ final class LogprobsCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "Prompt text.")
+    @Option(
+            names = {"-p", "--prompt"},
+            required = true,
+            paramLabel = "TEXT",
+            description = "Prompt text.")
     String prompt;
 
     @Option(names = "--no-bos", description = "Do not add BOS even if the model's metadata asks for it.")
@@ -39,7 +43,11 @@ final class LogprobsCommand implements Callable<Integer> {
             description = "Alternatives per position (default: ${DEFAULT-VALUE}; 0 = the whole vocabulary).")
     int topK;
 
-    @Option(names = "--generate", defaultValue = "0", paramLabel = "N", description = "Greedy tokens to generate after the prompt (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--generate",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Greedy tokens to generate after the prompt (default: ${DEFAULT-VALUE}).")
     int generate;
 
     @Option(names = "--json", description = "JSON Lines: one object per position.")
@@ -60,7 +68,12 @@ final class LogprobsCommand implements Callable<Integer> {
             Logits logits = session.append(tokens);
             PrintStream out = System.out;
             for (int i = 0; i < tokens.length; i++) {
-                print(out, tokenizer, i, tokens[i], Distribution.of(logits.data(), logits.offset(i), logits.vocabularySize()));
+                print(
+                        out,
+                        tokenizer,
+                        i,
+                        tokens[i],
+                        Distribution.of(logits.data(), logits.offset(i), logits.vocabularySize()));
             }
             Distribution next = Distribution.of(logits.data(), logits.lastOffset(), logits.vocabularySize());
             for (int step = 0; step < generate; step++) {
@@ -95,7 +108,8 @@ final class LogprobsCommand implements Callable<Integer> {
             return;
         }
         StringBuilder text = new StringBuilder();
-        text.append(String.format("%4d %6d %-14s H=%.3f |", position, token, quote(TokenText.display(tokenizer, token)), next.entropy()));
+        text.append(String.format(
+                "%4d %6d %-14s H=%.3f |", position, token, quote(TokenText.display(tokenizer, token)), next.entropy()));
         for (TokenLogProb entry : next.topK(Math.min(k, 5))) {
             text.append(String.format(" %s %.3f", quote(TokenText.display(tokenizer, entry.id())), entry.logProb()));
         }

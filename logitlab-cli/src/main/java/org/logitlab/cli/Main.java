@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         description = "A pure-Java LLM engine where the next-token distribution is a first-class object.",
         subcommands = {
             GenerateCommand.class,
+            SynthCommand.class,
+            BenchCommand.class,
             LogprobsCommand.class,
             TokenizeCommand.class,
             InspectCommand.class,
@@ -42,11 +44,12 @@ public final class Main implements Runnable {
      * the problem; a stack trace only when LOGITLAB_DEBUG is set.
      */
     private static int reportError(Exception error, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-        String message = switch (error) {
-            case NoSuchFileException missing -> "file not found: " + missing.getFile();
-            case IOException io -> "I/O error: " + io.getMessage();
-            default -> error.getMessage() != null ? error.getMessage() : error.toString();
-        };
+        String message =
+                switch (error) {
+                    case NoSuchFileException missing -> "file not found: " + missing.getFile();
+                    case IOException io -> "I/O error: " + io.getMessage();
+                    default -> error.getMessage() != null ? error.getMessage() : error.toString();
+                };
         commandLine.getErr().println("logitlab " + commandLine.getCommandName() + ": error: " + message);
         if (System.getenv("LOGITLAB_DEBUG") != null) {
             error.printStackTrace(commandLine.getErr());

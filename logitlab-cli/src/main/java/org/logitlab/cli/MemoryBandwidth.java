@@ -2,7 +2,6 @@ package org.logitlab.cli;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.stream.IntStream;
 import jdk.incubator.vector.LongVector;
@@ -47,9 +46,9 @@ final class MemoryBandwidth {
         LongVector accumulator = LongVector.zero(SPECIES);
         int step = SPECIES.vectorByteSize();
         for (long i = 0; i < length; i += step) {
-            accumulator = accumulator.add(LongVector.fromMemorySegment(SPECIES, buffer, offset + i, ByteOrder.LITTLE_ENDIAN));
+            accumulator =
+                    accumulator.add(LongVector.fromMemorySegment(SPECIES, buffer, offset + i, ByteOrder.LITTLE_ENDIAN));
         }
         return accumulator.reduceLanes(VectorOperators.ADD);
     }
-
 }

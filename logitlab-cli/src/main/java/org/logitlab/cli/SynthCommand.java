@@ -26,7 +26,10 @@ import picocli.CommandLine.Option;
                     + " --vocab-from ../shared/models/vocab/ggml-vocab-llama-spm.gguf --type q8_0 --out llama-768.gguf"
         })
 final class SynthCommand implements Callable<Integer> {
-    @Option(names = "--arch", defaultValue = "llama", description = "llama, qwen2 or qwen3 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--arch",
+            defaultValue = "llama",
+            description = "llama, qwen2 or qwen3 (default: ${DEFAULT-VALUE}).")
     String architecture;
 
     @Option(names = "--dim", defaultValue = "768", description = "Embedding length (default: ${DEFAULT-VALUE}).")
@@ -44,22 +47,38 @@ final class SynthCommand implements Callable<Integer> {
     @Option(names = "--ffn", defaultValue = "2048", description = "Feed-forward length (default: ${DEFAULT-VALUE}).")
     int ffn;
 
-    @Option(names = "--vocab", defaultValue = "0", description = "Vocabulary size; must equal the source's (default: the source's size).")
+    @Option(
+            names = "--vocab",
+            defaultValue = "0",
+            description = "Vocabulary size; must equal the source's (default: the source's size).")
     int vocab;
 
-    @Option(names = "--vocab-from", paramLabel = "GGUF", description = "GGUF whose tokenizer.* metadata to copy (default: the embedded model's 512-token vocabulary).")
+    @Option(
+            names = "--vocab-from",
+            paramLabel = "GGUF",
+            description =
+                    "GGUF whose tokenizer.* metadata to copy (default: the embedded model's 512-token vocabulary).")
     Path vocabularySource;
 
-    @Option(names = "--type", defaultValue = "q8_0", description = "Weight type: f32, f16, bf16, q8_0, q4_0 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--type",
+            defaultValue = "q8_0",
+            description = "Weight type: f32, f16, bf16, q8_0, q4_0 (default: ${DEFAULT-VALUE}).")
     String type;
 
-    @Option(names = "--ctx", defaultValue = "4096", description = "Context length written into the metadata (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--ctx",
+            defaultValue = "4096",
+            description = "Context length written into the metadata (default: ${DEFAULT-VALUE}).")
     int context;
 
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--std", defaultValue = "0.02", description = "Standard deviation of the weights (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--std",
+            defaultValue = "0.02",
+            description = "Standard deviation of the weights (default: ${DEFAULT-VALUE}).")
     float std;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output GGUF file.")
@@ -69,7 +88,8 @@ final class SynthCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Architecture arch = Architecture.fromGgufName(architecture.toLowerCase(Locale.ROOT))
                 .filter(a -> a != Architecture.MISTRAL)
-                .orElseThrow(() -> new IllegalArgumentException("--arch must be llama, qwen2 or qwen3, got '" + architecture + "'"));
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "--arch must be llama, qwen2 or qwen3, got '" + architecture + "'"));
         TensorType weightType;
         try {
             weightType = TensorType.valueOf(type.toUpperCase(Locale.ROOT));
@@ -84,7 +104,11 @@ final class SynthCommand implements Callable<Integer> {
         try (GgufFile source = vocabularySource != null ? GgufFile.open(vocabularySource) : null;
                 Model embedded = vocabularySource == null ? Model.loadEmbedded() : null) {
             GgufFile vocabularyFile = source != null ? source : embedded.file();
-            int vocabulary = vocabularyFile.metadata().byteStringArray("tokenizer.ggml.tokens").map(a -> a.length).orElse(0);
+            int vocabulary = vocabularyFile
+                    .metadata()
+                    .byteStringArray("tokenizer.ggml.tokens")
+                    .map(a -> a.length)
+                    .orElse(0);
             System.err.printf(
                     "synth: %s, %,d parameters, %s weights, vocabulary %d -> %s%n",
                     arch.ggufName(), synthetic.parameterCount(vocabulary), weightType, vocabulary, out);

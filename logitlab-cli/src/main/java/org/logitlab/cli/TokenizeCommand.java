@@ -21,7 +21,11 @@ final class TokenizeCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
 
-    @Option(names = {"--text"}, required = true, paramLabel = "TEXT", description = "Text to tokenize.")
+    @Option(
+            names = {"--text"},
+            required = true,
+            paramLabel = "TEXT",
+            description = "Text to tokenize.")
     String text;
 
     @Option(names = "--no-bos", description = "Do not add BOS/EOS even if the model's metadata asks for them.")
