@@ -1,0 +1,2 @@
+/** logitlab analysis module. */
+package org.logitlab;

@@ -1,0 +1,2 @@
+/** logitlab server module. */
+package org.logitlab;
