@@ -45,6 +45,17 @@ public final class KeyValueCache {
         return new KeyValueCache(this, usedPositions);
     }
 
+    /** Copies the keys and values of slot {@code from} into slot {@code to} in every layer. */
+    public void moveSlot(int from, int to) {
+        if (from == to) {
+            return;
+        }
+        for (int layer = 0; layer < keys.length; layer++) {
+            System.arraycopy(keys[layer], from * kvDimension, keys[layer], to * kvDimension, kvDimension);
+            System.arraycopy(values[layer], from * kvDimension, values[layer], to * kvDimension, kvDimension);
+        }
+    }
+
     public int capacity() {
         return capacity;
     }

@@ -1,7 +1,9 @@
 package org.logitlab.model;
 
 import java.util.List;
+import org.logitlab.tensor.FloatKernels;
 import org.logitlab.tensor.WeightMatrix;
+import org.logitlab.tensor.WorkerPool;
 
 /**
  * The Llama-family forward pass over a batch of tokens (batched prefill when the batch has more than one):
@@ -31,9 +33,44 @@ public final class Transformer {
         float[] attention;
         float[] gate;
         float[] up;
-        float[] scores = new float[0];
         float[] cosines = new float[0];
         float[] sines = new float[0];
+        /** RoPE position of each batch token. */
+        int[] positions = new int[0];
+        /** For trees: visible[t][j] — batch token t may attend to batch token j; null for a plain sequence. */
+        boolean[][] visible;
+
+        void prepareMask(int[] parents, int start, int count) {
+            if (positions.length < count) {
+                positions = new int[count];
+            }
+            if (parents == null) {
+                visible = null;
+                for (int t = 0; t < count; t++) {
+                    positions[t] = start + t;
+                }
+                return;
+            }
+            if (parents.length != count) {
+                throw new IllegalArgumentException(
+                        "parents has " + parents.length + " entries for " + count + " tokens");
+            }
+            visible = new boolean[count][count];
+            for (int t = 0; t < count; t++) {
+                int parent = parents[t];
+                if (parent < -1 || parent >= t) {
+                    throw new IllegalArgumentException(
+                            "parents[" + t + "] = " + parent + " must be -1 or an earlier node");
+                }
+                visible[t][t] = true;
+                if (parent >= 0) {
+                    System.arraycopy(visible[parent], 0, visible[t], 0, t);
+                    positions[t] = positions[parent] + 1;
+                } else {
+                    positions[t] = start;
+                }
+            }
+        }
 
         void ensure(ModelConfig config, int tokens) {
             if (tokens <= capacity) {
@@ -60,9 +97,30 @@ public final class Transformer {
      */
     public void forward(
             Scratch scratch, KeyValueCache cache, int[] tokens, int start, float[] logits, boolean allPositions) {
+        forward(scratch, cache, tokens, null, start, logits, allPositions);
+    }
+
+    /**
+     * Like {@link #forward(Scratch, KeyValueCache, int[], int, float[], boolean)} for a token tree (speculative
+     * verification): node {@code t} is stored in cache slot {@code start + t}, sits at position
+     * {@code start + depth(t)} and attends to the cached prefix plus its ancestors and itself — a tree attention
+     * mask, so every branch is evaluated in the one batched pass.
+     *
+     * @param parents {@code parents[t]} is the index of node t's parent in this batch ({@code < t}), or −1 when
+     *     its parent is the last cached token; null means a plain sequence (each node's parent is the previous)
+     */
+    public void forward(
+            Scratch scratch,
+            KeyValueCache cache,
+            int[] tokens,
+            int[] parents,
+            int start,
+            float[] logits,
+            boolean allPositions) {
         int count = tokens.length;
         int dim = config.embeddingLength();
         scratch.ensure(config, count);
+        scratch.prepareMask(parents, start, count);
         float[] x = scratch.hidden;
         WeightMatrix embedding = model.tokenEmbedding();
         for (int t = 0; t < count; t++) {
@@ -97,7 +155,7 @@ public final class Transformer {
         addBias(s.key, w.keyBias(), count);
         addBias(s.value, w.valueBias(), count);
         for (int t = 0; t < count; t++) {
-            ropeTable(s, start + t);
+            ropeTable(s, s.positions[t]);
             for (int h = 0; h < config.headCount(); h++) {
                 int offset = t * qDim + h * headDim;
                 if (w.queryNorm() != null) {
@@ -118,48 +176,61 @@ public final class Transformer {
         System.arraycopy(s.key, 0, keys, start * kvDim, count * kvDim);
         System.arraycopy(s.value, 0, values, start * kvDim, count * kvDim);
 
-        int groupSize = config.headCount() / config.keyValueHeadCount();
-        float scale = (float) (1.0 / Math.sqrt(headDim));
-        if (s.scores.length < start + count) {
-            s.scores = new float[start + count];
-        }
-        float[] scores = s.scores;
-        for (int t = 0; t < count; t++) {
-            int visible = start + t + 1; // causal: a token sees itself and everything before it
-            for (int h = 0; h < config.headCount(); h++) {
-                int queryOffset = t * qDim + h * headDim;
-                int kvOffset = (h / groupSize) * headDim;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < visible; j++) {
-                    float dot = 0;
-                    int keyOffset = j * kvDim + kvOffset;
-                    for (int i = 0; i < headDim; i++) {
-                        dot += s.query[queryOffset + i] * keys[keyOffset + i];
-                    }
-                    scores[j] = dot * scale;
-                    max = Math.max(max, scores[j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < visible; j++) {
-                    float e = (float) Math.exp(scores[j] - max);
-                    scores[j] = e;
-                    sum += e;
-                }
-                float inverseSum = (float) (1.0 / sum);
-                int outOffset = t * qDim + h * headDim;
-                java.util.Arrays.fill(s.attention, outOffset, outOffset + headDim, 0f);
-                for (int j = 0; j < visible; j++) {
-                    float weight = scores[j] * inverseSum;
-                    int valueOffset = j * kvDim + kvOffset;
-                    for (int i = 0; i < headDim; i++) {
-                        s.attention[outOffset + i] += weight * values[valueOffset + i];
-                    }
-                }
+        int heads = config.headCount();
+        WorkerPool.defaultPool().parallelFor(count * heads, 1, (first, end) -> {
+            for (int task = first; task < end; task++) {
+                attendHead(s, keys, values, task / heads, task % heads, start);
             }
-        }
+        });
         w.attentionOutput().multiply(s.attention, count, s.normalized);
         for (int i = 0; i < count * dim; i++) {
             s.hidden[i] += s.normalized[i];
+        }
+    }
+
+    /** Per-thread attention scores, grown on demand (attention runs on the worker pool). */
+    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[256]);
+
+    /**
+     * Scaled dot-product attention of one query head of batch token {@code t} over the visible cache slots
+     * (causal, or the tree mask), softmax with a double-accumulated sum as ggml's soft_max.
+     */
+    private void attendHead(Scratch s, float[] keys, float[] values, int t, int h, int start) {
+        int headDim = config.headDimension();
+        int kvDim = config.keyValueDimension();
+        int qDim = config.queryDimension();
+        int kvOffset = (h / (config.headCount() / config.keyValueHeadCount())) * headDim;
+        int queryOffset = t * qDim + h * headDim;
+        int visible = start + t + 1; // causal: a token sees itself and everything before it
+        boolean[] treeMask = s.visible == null ? null : s.visible[t];
+        float[] scores = SCORES.get();
+        if (scores.length < visible) {
+            scores = new float[Math.max(visible, scores.length * 2)];
+            SCORES.set(scores);
+        }
+        float scale = (float) (1.0 / Math.sqrt(headDim));
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < visible; j++) {
+            if (treeMask != null && j >= start && !treeMask[j - start]) {
+                scores[j] = Float.NEGATIVE_INFINITY; // a node of another branch of the tree
+                continue;
+            }
+            scores[j] = FloatKernels.dot(s.query, queryOffset, keys, j * kvDim + kvOffset, headDim) * scale;
+            max = Math.max(max, scores[j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < visible; j++) {
+            float e = scores[j] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(scores[j] - max);
+            scores[j] = e;
+            sum += e;
+        }
+        float inverseSum = (float) (1.0 / sum);
+        java.util.Arrays.fill(s.attention, queryOffset, queryOffset + headDim, 0f);
+        for (int j = 0; j < visible; j++) {
+            if (scores[j] != 0f) {
+                FloatKernels.axpy(
+                        scores[j] * inverseSum, values, j * kvDim + kvOffset, s.attention, queryOffset, headDim);
+            }
         }
     }
 

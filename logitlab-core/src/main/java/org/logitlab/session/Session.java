@@ -19,6 +19,10 @@ public final class Session {
     private final Transformer.Scratch scratch = new Transformer.Scratch();
     private int[] tokens;
     private int length;
+    /** The last {@link #appendTree} batch, until a path of it is accepted or anything else is appended. */
+    private int[] pendingTreeTokens;
+
+    private int[] pendingTreeParents;
 
     public Session(Model model, int contextLength) {
         // Like llama.cpp, a context longer than the trained one is allowed (quality may degrade past it);
@@ -52,6 +56,72 @@ public final class Session {
      * @param allPositions logits for every new position; when false only for the last one (cheaper prefill)
      */
     public Logits append(int[] newTokens, boolean allPositions) {
+        validate(newTokens);
+        pendingTreeTokens = null;
+        pendingTreeParents = null;
+        int vocabulary = model.config().vocabularySize();
+        int rows = allPositions ? newTokens.length : 1;
+        float[] logits = new float[rows * vocabulary];
+        transformer.forward(scratch, cache, newTokens, length, logits, allPositions);
+        ensureTokenCapacity(length + newTokens.length);
+        System.arraycopy(newTokens, 0, tokens, length, newTokens.length);
+        int first = allPositions ? length : length + newTokens.length - 1;
+        length += newTokens.length;
+        return new Logits(first, rows, vocabulary, logits);
+    }
+
+    /**
+     * Evaluates a token tree in one batched pass with a tree attention mask (speculative verification of
+     * several drafts at once). The tree is not part of the sequence until {@link #acceptTreePath} commits one
+     * root-to-node path; any other append simply overwrites it.
+     *
+     * @param parents {@code parents[i]} is the index of node i's parent ({@code < i}), or −1 for children of
+     *     the last token of the sequence
+     * @return logits for every node, row i = distribution after node i given the sequence and i's ancestors
+     */
+    public Logits appendTree(int[] treeTokens, int[] parents) {
+        validate(treeTokens);
+        if (parents.length != treeTokens.length) {
+            throw new IllegalArgumentException(
+                    "parents has " + parents.length + " entries for " + treeTokens.length + " tree tokens");
+        }
+        int vocabulary = model.config().vocabularySize();
+        float[] logits = new float[treeTokens.length * vocabulary];
+        transformer.forward(scratch, cache, treeTokens, parents, length, logits, true);
+        pendingTreeTokens = treeTokens.clone();
+        pendingTreeParents = parents.clone();
+        return new Logits(length, treeTokens.length, vocabulary, logits);
+    }
+
+    /**
+     * Commits the path {@code nodes} (indices into the last {@link #appendTree} call, each the parent of the
+     * next, the first a root) to the sequence: their keys and values move into consecutive slots.
+     */
+    public void acceptTreePath(int... nodes) {
+        if (pendingTreeTokens == null) {
+            throw new IllegalStateException("acceptTreePath needs a preceding appendTree (and nothing appended since)");
+        }
+        int expectedParent = -1;
+        for (int i = 0; i < nodes.length; i++) {
+            int node = nodes[i];
+            if (node < 0 || node >= pendingTreeTokens.length || pendingTreeParents[node] != expectedParent) {
+                throw new IllegalArgumentException("tree path " + java.util.Arrays.toString(nodes)
+                        + " is not a root-to-node path (index " + i + ")");
+            }
+            expectedParent = node;
+        }
+        ensureTokenCapacity(length + nodes.length);
+        for (int i = 0; i < nodes.length; i++) {
+            // nodes[i] >= i because parents precede children, so no slot is overwritten before it is read
+            cache.moveSlot(length + nodes[i], length + i);
+            tokens[length + i] = pendingTreeTokens[nodes[i]];
+        }
+        length += nodes.length;
+        pendingTreeTokens = null;
+        pendingTreeParents = null;
+    }
+
+    private void validate(int[] newTokens) {
         if (newTokens.length == 0) {
             throw new IllegalArgumentException("append needs at least one token");
         }
@@ -66,16 +136,12 @@ public final class Session {
             throw new ContextOverflowException("sequence of " + (length + newTokens.length) + " tokens (" + length
                     + " in the session + " + newTokens.length + " new) exceeds the context length " + cache.capacity());
         }
-        int rows = allPositions ? newTokens.length : 1;
-        float[] logits = new float[rows * vocabulary];
-        transformer.forward(scratch, cache, newTokens, length, logits, allPositions);
-        if (tokens.length < length + newTokens.length) {
-            tokens = java.util.Arrays.copyOf(tokens, Math.max(tokens.length * 2, length + newTokens.length));
+    }
+
+    private void ensureTokenCapacity(int needed) {
+        if (tokens.length < needed) {
+            tokens = java.util.Arrays.copyOf(tokens, Math.max(tokens.length * 2, needed));
         }
-        System.arraycopy(newTokens, 0, tokens, length, newTokens.length);
-        int first = allPositions ? length : length + newTokens.length - 1;
-        length += newTokens.length;
-        return new Logits(first, rows, vocabulary, logits);
     }
 
     /** Forgets every position from {@code newLength} on; the next append continues there. */
@@ -84,6 +150,8 @@ public final class Session {
             throw new IllegalArgumentException("truncate length must be in [0, " + length + "], got " + newLength);
         }
         length = newLength;
+        pendingTreeTokens = null;
+        pendingTreeParents = null;
     }
 
     /** An independent session with the same tokens and cache contents. */

@@ -94,4 +94,47 @@ class SessionTest {
                 .isEqualTo(4096);
         assertThatThrownBy(() -> model.newSession(-5)).hasMessageContaining("got -5");
     }
+
+    @Test
+    void treeBranchesEqualSeparateSequencesAndAcceptedPathsContinueCorrectly() {
+        int[] prefix = {1, 403, 407};
+        // tree: node0 = 261 (root), node1 = 378 (child of 0), node2 = 276 (child of 0), node3 = 100 (root)
+        int[] tree = {261, 378, 276, 100};
+        int[] parents = {-1, 0, 0, -1};
+        Session session = model.newSession(64);
+        session.append(prefix);
+        Logits treeLogits = session.appendTree(tree, parents);
+        int[][] paths = {{261}, {261, 378}, {261, 276}, {100}};
+        for (int node = 0; node < tree.length; node++) {
+            Session reference = model.newSession(64);
+            reference.append(prefix);
+            float[] expected = reference.append(paths[node]).last();
+            float[] actual = treeLogits.row(node);
+            for (int id = 0; id < expected.length; id++) {
+                assertThat(actual[id])
+                        .as("node %d token %d", node, id)
+                        .isCloseTo(expected[id], org.assertj.core.data.Offset.offset(1e-4f));
+            }
+        }
+        session.acceptTreePath(0, 2);
+        assertThat(session.tokens()).containsExactly(1, 403, 407, 261, 276);
+        float[] next = session.append(50).last();
+        Session reference = model.newSession(64);
+        float[] expected =
+                reference.append(new int[] {1, 403, 407, 261, 276, 50}).last();
+        for (int id = 0; id < expected.length; id++) {
+            assertThat(next[id]).isCloseTo(expected[id], org.assertj.core.data.Offset.offset(1e-4f));
+        }
+        assertThatThrownBy(() -> session.acceptTreePath(0)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void rejectsPathsThatAreNotRootToNode() {
+        Session session = model.newSession(64);
+        session.append(1);
+        session.appendTree(new int[] {5, 6, 7}, new int[] {-1, 0, -1});
+        assertThatThrownBy(() -> session.acceptTreePath(1)).hasMessageContaining("not a root-to-node path");
+        assertThatThrownBy(() -> session.appendTree(new int[] {5, 6}, new int[] {-1, 1}))
+                .hasMessageContaining("parents[1] = 1");
+    }
 }
