@@ -40,6 +40,18 @@ final class ByteLevelEncoding {
      * llama.cpp's {@code llama_decode_text} renders it: {@code [UNK_BYTE_0x<hex of its UTF-8>}{@code <whole token>]}.
      */
     static byte[] decode(String tokenText) {
+        byte[] fast = new byte[tokenText.length()];
+        for (int i = 0; i < tokenText.length(); i++) {
+            char c = tokenText.charAt(i);
+            if (c >= BYTE_BY_CHAR.length || BYTE_BY_CHAR[c] < 0) {
+                return decodeWithUnknowns(tokenText);
+            }
+            fast[i] = (byte) BYTE_BY_CHAR[c];
+        }
+        return fast;
+    }
+
+    private static byte[] decodeWithUnknowns(String tokenText) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(tokenText.length());
         tokenText.codePoints().forEach(codePoint -> {
             if (codePoint < BYTE_BY_CHAR.length && BYTE_BY_CHAR[codePoint] >= 0) {

@@ -15,10 +15,15 @@ import org.logitlab.gguf.GgufMetadata;
  * inner loop does no string concatenation.
  */
 final class BytePairTokenizer extends VocabularyTokenizer {
+    /** Marks a bigram whose merged id must be looked up by text (it came from the text-keyed merges). */
+    private static final int UNKNOWN_MERGED_ID = -2;
+
     private final PreTokenizer preTokenizer;
     private final boolean ignoreMerges;
-    /** rank by (left id << 32 | right id), for merges whose halves are both tokens (the usual case). */
-    private final Map<Long, Integer> ranksByIdPair;
+    /** Merges whose halves are both tokens (the usual case). */
+    private final MergeTable mergesByIdPair;
+    /** Token id of each byte-level char (the alphabet is below U+0200), or NONE. */
+    private final int[] idsBySingleChar = new int[0x200];
     /** rank by "left right" for merges with a half that is not itself a token. */
     private final Map<String, Integer> ranksByTextPair;
 
@@ -26,8 +31,9 @@ final class BytePairTokenizer extends VocabularyTokenizer {
         super(vocabulary);
         this.preTokenizer = new PreTokenizer(kind.regexes());
         this.ignoreMerges = kind.ignoreMerges();
-        this.ranksByIdPair = HashMap.newHashMap(merges.length);
+        this.mergesByIdPair = new MergeTable(merges.length);
         this.ranksByTextPair = new HashMap<>();
+        indexSingleChars();
         for (int rank = 0; rank < merges.length; rank++) {
             String merge = merges[rank];
             int space = merge.indexOf(' ', 1); // llama.cpp: find(' ', 1), so a leading space belongs to the left
@@ -39,11 +45,21 @@ final class BytePairTokenizer extends VocabularyTokenizer {
             int leftId = vocabulary.idOf(left);
             int rightId = vocabulary.idOf(right);
             if (leftId != Vocabulary.NONE && rightId != Vocabulary.NONE) {
-                ranksByIdPair.putIfAbsent(pairKey(leftId, rightId), rank);
+                mergesByIdPair.putIfAbsent(leftId, rightId, rank, vocabulary.idOf(left + right));
             } else {
                 ranksByTextPair.putIfAbsent(left + ' ' + right, rank);
             }
         }
+    }
+
+    private void indexSingleChars() {
+        for (char c = 0; c < idsBySingleChar.length; c++) {
+            idsBySingleChar[c] = vocabulary.idOf(String.valueOf(c));
+        }
+    }
+
+    private int singleCharId(char c) {
+        return c < idsBySingleChar.length ? idsBySingleChar[c] : vocabulary.idOf(String.valueOf(c));
     }
 
     static BytePairTokenizer load(GgufMetadata metadata) {
@@ -54,10 +70,6 @@ final class BytePairTokenizer extends VocabularyTokenizer {
                         () -> new GgufFormatException("tokenizer: gpt2 vocabulary has no 'tokenizer.ggml.merges'"));
         Vocabulary vocabulary = Vocabulary.load(metadata, VocabularyType.BYTE_PAIR, kind.cleanSpaces(), kind.addBos());
         return new BytePairTokenizer(vocabulary, kind, merges);
-    }
-
-    private static long pairKey(int leftId, int rightId) {
-        return ((long) leftId << 32) | (rightId & 0xFFFFFFFFL);
     }
 
     @Override
@@ -99,7 +111,7 @@ final class BytePairTokenizer extends VocabularyTokenizer {
         Symbols symbols = Symbols.ofCodePoints(word);
         int[] ids = new int[symbols.count];
         for (int i = 0; i < symbols.count; i++) {
-            ids[i] = vocabulary.idOf(String.valueOf(word.charAt(i)));
+            ids[i] = singleCharId(word.charAt(i));
         }
         PriorityQueue<Bigram> queue = new PriorityQueue<>();
         for (int i = 1; i < symbols.count; i++) {
@@ -130,7 +142,7 @@ final class BytePairTokenizer extends VocabularyTokenizer {
             String piece = word.substring(symbols.start[i], symbols.start[i] + symbols.length[i]);
             for (byte b : piece.getBytes(StandardCharsets.UTF_8)) {
                 if (b >= 0) {
-                    int id = vocabulary.idOf(String.valueOf((char) b));
+                    int id = singleCharId((char) b);
                     if (id != Vocabulary.NONE) {
                         output.add(id);
                     }
@@ -144,21 +156,24 @@ final class BytePairTokenizer extends VocabularyTokenizer {
         if (left == -1 || right == -1) {
             return;
         }
-        Integer rank = null;
+        int length = symbols.length[left] + symbols.length[right];
         if (ids[left] != Vocabulary.NONE && ids[right] != Vocabulary.NONE) {
-            rank = ranksByIdPair.get(pairKey(ids[left], ids[right]));
+            int slot = mergesByIdPair.find(ids[left], ids[right]);
+            if (slot != MergeTable.ABSENT) {
+                queue.add(new Bigram(left, right, mergesByIdPair.rank(slot), length, mergesByIdPair.mergedId(slot)));
+            }
         } else if (!ranksByTextPair.isEmpty()) {
             String leftText = word.substring(symbols.start[left], symbols.start[left] + symbols.length[left]);
             String rightText = word.substring(symbols.start[right], symbols.start[right] + symbols.length[right]);
-            rank = ranksByTextPair.get(leftText + ' ' + rightText);
-        }
-        if (rank != null) {
-            queue.add(new Bigram(left, right, rank, symbols.length[left] + symbols.length[right]));
+            Integer rank = ranksByTextPair.get(leftText + ' ' + rightText);
+            if (rank != null) {
+                queue.add(new Bigram(left, right, rank, length, UNKNOWN_MERGED_ID));
+            }
         }
     }
 
     /** A candidate merge; the best has the lowest rank, then the leftmost position. */
-    private record Bigram(int left, int right, int rank, int length) implements Comparable<Bigram> {
+    private record Bigram(int left, int right, int rank, int length, int mergedId) implements Comparable<Bigram> {
         @Override
         public int compareTo(Bigram other) {
             int byRank = Integer.compare(rank, other.rank);

@@ -117,24 +117,21 @@ final class PreTokenizer {
                 }
                 subject = wideText;
             }
-            lengths = splitChunks(patterns.get(r), subject, !collapsed.get(r), codePoints, lengths);
+            lengths = splitChunks(patterns.get(r), subject, !collapsed.get(r), lengths);
         }
         List<String> words = new ArrayList<>(lengths.size());
-        int offset = 0;
         int charOffset = 0;
         for (int length : lengths) {
             int charEnd = text.offsetByCodePoints(charOffset, length);
             words.add(text.substring(charOffset, charEnd));
             charOffset = charEnd;
-            offset += length;
         }
         return words;
     }
 
     private static List<Integer> splitChunks(
-            Pattern pattern, String subject, boolean subjectIsUtf16, int[] codePoints, List<Integer> lengths) {
+            Pattern pattern, String subject, boolean subjectIsUtf16, List<Integer> lengths) {
         List<Integer> result = new ArrayList<>(lengths.size() * 2);
-        int codePointStart = 0;
         int charStart = 0;
         for (int length : lengths) {
             int charEnd = subjectIsUtf16 ? subject.offsetByCodePoints(charStart, length) : charStart + length;
@@ -156,7 +153,6 @@ final class PreTokenizer {
             if (previousEnd < length) {
                 result.add(length - previousEnd);
             }
-            codePointStart += length;
             charStart = charEnd;
         }
         return result;

@@ -1,7 +1,10 @@
 package org.logitlab.tokenizer;
 
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Splits text on special-token spellings before the model's tokenizer sees it, as llama.cpp's
@@ -11,15 +14,34 @@ import java.util.List;
  * left/right-strip eat the ASCII whitespace next to them.
  */
 final class SpecialTokenSplitter {
-    private SpecialTokenSplitter() {}
+    private final Vocabulary vocabulary;
+    /** Positions in {@code vocabulary.specialTokensLongestFirst}, by the first char of the token's text. */
+    private final Map<Character, int[]> candidatesByFirstChar = new HashMap<>();
 
-    static List<Fragment> split(Vocabulary vocabulary, String text, boolean parseSpecial) {
+    SpecialTokenSplitter(Vocabulary vocabulary) {
+        this.vocabulary = vocabulary;
+        Map<Character, List<Integer>> lists = new HashMap<>();
+        int[] specials = vocabulary.specialTokensLongestFirst;
+        for (int position = 0; position < specials.length; position++) {
+            char first = vocabulary.texts[specials[position]].charAt(0);
+            lists.computeIfAbsent(first, key -> new ArrayList<>()).add(position);
+        }
+        lists.forEach((first, positions) -> candidatesByFirstChar.put(
+                first, positions.stream().mapToInt(Integer::intValue).toArray()));
+    }
+
+    List<Fragment> split(String text, boolean parseSpecial) {
         List<Fragment> fragments = new ArrayList<>();
         if (text.isEmpty()) {
             return fragments;
         }
         fragments.add(Fragment.text(0, text.length()));
-        for (int id : vocabulary.specialTokensLongestFirst) {
+        // Some vocabularies have thousands of special tokens; only those occurring in the text can split it
+        // (fragments are substrings of it), so find them in one pass and apply just those, in llama.cpp's order.
+        BitSet occurring = occurringSpecialTokens(text);
+        int[] specials = vocabulary.specialTokensLongestFirst;
+        for (int position = occurring.nextSetBit(0); position >= 0; position = occurring.nextSetBit(position + 1)) {
+            int id = specials[position];
             if (!parseSpecial && vocabulary.has(id, TokenAttributes.CONTROL | TokenAttributes.UNKNOWN)) {
                 continue;
             }
@@ -35,6 +57,24 @@ final class SpecialTokenSplitter {
             fragments = next;
         }
         return fragments;
+    }
+
+    private BitSet occurringSpecialTokens(String text) {
+        BitSet occurring = new BitSet();
+        if (candidatesByFirstChar.isEmpty()) {
+            return occurring;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            int[] candidates = candidatesByFirstChar.get(text.charAt(i));
+            if (candidates != null) {
+                for (int position : candidates) {
+                    if (text.startsWith(vocabulary.texts[vocabulary.specialTokensLongestFirst[position]], i)) {
+                        occurring.set(position);
+                    }
+                }
+            }
+        }
+        return occurring;
     }
 
     private static void splitFragment(

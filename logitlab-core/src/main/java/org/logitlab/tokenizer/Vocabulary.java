@@ -275,8 +275,11 @@ final class Vocabulary {
             }
         }
         // llama.cpp sorts by UTF-8 length, longest first; ties keep id order here (std::sort is unstable).
-        String[] texts = builder.texts;
-        special.sort(Comparator.comparingInt((Integer id) -> -texts[id].getBytes(StandardCharsets.UTF_8).length));
+        int[] utf8Lengths = new int[count];
+        for (int id : special) {
+            utf8Lengths[id] = builder.texts[id].getBytes(StandardCharsets.UTF_8).length;
+        }
+        special.sort(Comparator.comparingInt((Integer id) -> -utf8Lengths[id]));
         builder.specialTokensLongestFirst =
                 special.stream().mapToInt(Integer::intValue).toArray();
 

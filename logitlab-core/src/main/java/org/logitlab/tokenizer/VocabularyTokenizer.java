@@ -15,9 +15,11 @@ abstract sealed class VocabularyTokenizer implements Tokenizer
 
     final Vocabulary vocabulary;
     private final byte[][] renderedPieces;
+    private final SpecialTokenSplitter specialTokenSplitter;
 
     VocabularyTokenizer(Vocabulary vocabulary) {
         this.vocabulary = vocabulary;
+        this.specialTokenSplitter = new SpecialTokenSplitter(vocabulary);
         this.renderedPieces = new byte[vocabulary.size()][];
         for (int id = 0; id < renderedPieces.length; id++) {
             renderedPieces[id] = render(id);
@@ -33,7 +35,7 @@ abstract sealed class VocabularyTokenizer implements Tokenizer
     @Override
     public final int[] encode(String text, boolean addSpecial, boolean parseSpecial) {
         String wellFormed = wellFormed(text);
-        List<Fragment> fragments = SpecialTokenSplitter.split(vocabulary, wellFormed, parseSpecial);
+        List<Fragment> fragments = specialTokenSplitter.split(wellFormed, parseSpecial);
         TokenIdList output = new TokenIdList();
         encodeFragments(wellFormed, fragments, addSpecial, output);
         return output.toArray();
