@@ -103,7 +103,7 @@ final class UnquantizedVectors {
         for (int bound = FLOATS.loopBound(length); i < bound; i += LANES) {
             sum0 = load(type, data, rowOffset + size * i).fma(FloatVector.fromArray(FLOATS, x, xOffset + i), sum0);
         }
-        float sum = sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+        float sum = VectorTensorKernels.sumLanes(sum0.add(sum1).add(sum2.add(sum3)));
         for (; i < length; i++) {
             sum += loadScalar(type, data, rowOffset + size * i) * x[xOffset + i];
         }
@@ -130,7 +130,7 @@ final class UnquantizedVectors {
             sum0 = FloatVector.fromArray(FLOATS, a, aOffset + i)
                     .fma(FloatVector.fromArray(FLOATS, b, bOffset + i), sum0);
         }
-        float sum = sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+        float sum = VectorTensorKernels.sumLanes(sum0.add(sum1).add(sum2.add(sum3)));
         for (; i < length; i++) {
             sum += a[aOffset + i] * b[bOffset + i];
         }
