@@ -44,15 +44,19 @@ final class UnquantizedVectors {
      * Exact F16 → F32 for every encoding, without a hardware conversion the Vector API could reach: the
      * magnitude bits shifted into float position read as a float 2¹¹² times too small — for subnormals
      * too, as Java never flushes them — so one exact multiply fixes the exponent; infinities and NaNs
-     * (exponent 31) get the float exponent 255 instead, keeping their payload.
+     * (exponent 31) get the float exponent 255 instead, keeping their payload (NaNs made quiet).
      */
     static FloatVector float16ToFloat(ShortVector halves) {
         IntVector bits = (IntVector) halves.convertShape(VectorOperators.S2I, INTS, 0);
         IntVector magnitude = bits.and(0x7FFF);
         IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
         IntVector finite = shifted.reinterpretAsFloats().mul(0x1.0p112f).reinterpretAsInts();
+        IntVector infinityOrNaN = shifted.or(0x7F800000);
+        // A signalling NaN comes out quiet, as from the float multiply in ggml and Float.float16ToFloat.
+        infinityOrNaN =
+                infinityOrNaN.blend(infinityOrNaN.or(0x00400000), magnitude.compare(VectorOperators.GT, 0x7C00));
         VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7C00);
-        IntVector result = finite.blend(shifted.or(0x7F800000), special);
+        IntVector result = finite.blend(infinityOrNaN, special);
         return result.or(bits.and(0x8000).lanewise(VectorOperators.LSHL, 16)).reinterpretAsFloats();
     }
 
@@ -99,7 +103,7 @@ final class UnquantizedVectors {
         for (int bound = FLOATS.loopBound(length); i < bound; i += LANES) {
             sum0 = load(type, data, rowOffset + size * i).fma(FloatVector.fromArray(FLOATS, x, xOffset + i), sum0);
         }
-        float sum = sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+        float sum = VectorTensorKernels.sumLanes(sum0.add(sum1).add(sum2.add(sum3)));
         for (; i < length; i++) {
             sum += loadScalar(type, data, rowOffset + size * i) * x[xOffset + i];
         }
@@ -126,7 +130,7 @@ final class UnquantizedVectors {
             sum0 = FloatVector.fromArray(FLOATS, a, aOffset + i)
                     .fma(FloatVector.fromArray(FLOATS, b, bOffset + i), sum0);
         }
-        float sum = sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+        float sum = VectorTensorKernels.sumLanes(sum0.add(sum1).add(sum2.add(sum3)));
         for (; i < length; i++) {
             sum += a[aOffset + i] * b[bOffset + i];
         }

@@ -19,6 +19,7 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -43,7 +44,27 @@ final class VectorTensorKernels implements TensorKernels {
             VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * 8)));
     private static final ByteOrder LITTLE = ByteOrder.LITTLE_ENDIAN;
 
+    private static final VectorShuffle<Float> SWAP_8 = VectorShuffle.fromOp(FLOATS, i -> i ^ 8);
+    private static final VectorShuffle<Float> SWAP_4 = VectorShuffle.fromOp(FLOATS, i -> i ^ 4);
+    private static final VectorShuffle<Float> SWAP_2 = VectorShuffle.fromOp(FLOATS, i -> i ^ 2);
+    private static final VectorShuffle<Float> SWAP_1 = VectorShuffle.fromOp(FLOATS, i -> i ^ 1);
+
     private VectorTensorKernels() {}
+
+    /**
+     * The sum of the lanes in a fixed pairwise order. {@code reduceLanes(ADD)} leaves the order open, and
+     * C2's intrinsic adds in a different order than the Java fallback that runs before compilation, so the
+     * same product could differ in the last bit depending on JIT state; lanewise adds are deterministic.
+     */
+    static float sumLanes(FloatVector v) {
+        if (LANES == 16) {
+            v = v.add(v.rearrange(SWAP_8));
+        }
+        v = v.add(v.rearrange(SWAP_4));
+        v = v.add(v.rearrange(SWAP_2));
+        v = v.add(v.rearrange(SWAP_1));
+        return v.lane(0);
+    }
 
     /** {@code LANES} signed bytes at {@code offset}, widened to floats. */
     private static FloatVector bytesToFloats(ByteVector bytes) {
@@ -180,7 +201,7 @@ final class VectorTensorKernels implements TensorKernels {
             float d = float16(data, offset) * activations.scales[scales + block];
             sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return sumLanes(sum);
     }
 
     private static float dotQ4_0(MemorySegment data, long rowOffset, Activations activations, int token) {
@@ -202,7 +223,7 @@ final class VectorTensorKernels implements TensorKernels {
             float d = float16(data, offset) * activations.scales[scales + block];
             sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return sumLanes(sum);
     }
 
     private static float dotQ4_K(MemorySegment data, long rowOffset, Activations activations, int token) {
@@ -235,7 +256,7 @@ final class VectorTensorKernels implements TensorKernels {
             sum = integers.fma(FloatVector.broadcast(FLOATS, float16(data, offset) * activationScale), sum);
             minimumTerms += float16(data, offset + 2) * activationScale * minimums;
         }
-        return sum.reduceLanes(VectorOperators.ADD) - minimumTerms;
+        return sumLanes(sum) - minimumTerms;
     }
 
     private static float dotQ6_K(MemorySegment data, long rowOffset, Activations activations, int token) {
@@ -263,7 +284,7 @@ final class VectorTensorKernels implements TensorKernels {
                 sum = integers.fma(d, sum);
             }
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return sumLanes(sum);
     }
 
     @Override

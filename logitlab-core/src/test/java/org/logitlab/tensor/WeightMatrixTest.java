@@ -1,0 +1,126 @@
+package org.logitlab.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.logitlab.gguf.GgufTensor;
+
+class WeightMatrixTest {
+
+    @Test
+    void rejectsANonComputableTypeNamingTensorTypeAndSupportedTypes() {
+        GgufTensor tensor = TestTensors.tensor(
+                "blk.3.ffn_up.weight", TensorType.Q5_K, TestTensors.allocate(TensorType.Q5_K.bytesFor(512)), 256, 2);
+        assertThatThrownBy(() -> WeightMatrix.of(tensor))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("blk.3.ffn_up.weight")
+                .hasMessageContaining("Q5_K")
+                .hasMessageContaining("Q8_0")
+                .hasMessageContaining("Q6_K");
+    }
+
+    @Test
+    void rejectsDataShorterThanTheShape() {
+        GgufTensor tensor = TestTensors.tensor("short", TensorType.F32, TestTensors.allocate(4 * 10), 4, 3);
+        assertThatThrownBy(() -> WeightMatrix.of(tensor))
+                .hasMessageContaining("short")
+                .hasMessageContaining("48");
+    }
+
+    @Test
+    void oneDimensionalTensorIsOneRow() {
+        GgufTensor tensor = TestTensors.tensor(
+                "output_norm.weight", TensorType.F32, TestTensors.randomData(TensorType.F32, 64, new Random(1)), 64);
+        WeightMatrix matrix = WeightMatrix.of(tensor);
+        assertThat(matrix.rows()).isEqualTo(1);
+        assertThat(matrix.columns()).isEqualTo(64);
+    }
+
+    /**
+     * Default numerics: the product equals (to float rounding) the dot of the dequantized weights with the
+     * activations as ggml converts them; FLOAT32 numerics equal the dot with the activations as given.
+     */
+    @Test
+    void multipliesWithLlamaCppOrFloat32Activations() {
+        Random random = new Random(3);
+        for (TensorType type : new TensorType[] {
+            TensorType.F32,
+            TensorType.F16,
+            TensorType.BF16,
+            TensorType.Q8_0,
+            TensorType.Q4_0,
+            TensorType.Q4_K,
+            TensorType.Q6_K
+        }) {
+            int rows = 9;
+            int columns = 512;
+            GgufTensor tensor =
+                    TestTensors.tensor("w", type, TestTensors.randomData(type, rows * columns, random), columns, rows);
+            float[] x = TestTensors.gaussian(columns, random);
+            float[] weights = new float[columns];
+            for (ActivationPrecision precision : ActivationPrecision.values()) {
+                WeightMatrix matrix = WeightMatrix.of(tensor, precision);
+                float[] out = new float[rows];
+                matrix.multiply(x, 0, out, 0);
+                Activations activations =
+                        new Activations().convert(ActivationFormat.forWeights(type, precision), x, 0, 1, columns);
+                float[] a = VectorScalarAgreementTest.dequantizedActivations(activations, 0);
+                for (int r = 0; r < rows; r++) {
+                    matrix.dequantizeRow(r, weights, 0);
+                    double expected = 0;
+                    double magnitude = 0;
+                    for (int i = 0; i < columns; i++) {
+                        expected += (double) weights[i] * a[i];
+                        magnitude += Math.abs((double) weights[i] * a[i]);
+                    }
+                    assertThat((double) out[r])
+                            .as("%s %s row %d", type, precision, r)
+                            .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5 * magnitude));
+                }
+            }
+        }
+    }
+
+    @Test
+    void quantizedActivationsDifferFromFloat32OnlyByTheirRounding() {
+        Random random = new Random(4);
+        GgufTensor tensor = TestTensors.tensor(
+                "w", TensorType.Q4_K, TestTensors.randomData(TensorType.Q4_K, 4 * 256, random), 256, 4);
+        float[] x = TestTensors.gaussian(256, random);
+        float[] matched = new float[4];
+        float[] exact = new float[4];
+        WeightMatrix.of(tensor, ActivationPrecision.MATCH_LLAMA_CPP).multiply(x, 0, matched, 0);
+        WeightMatrix.of(tensor, ActivationPrecision.FLOAT32).multiply(x, 0, exact, 0);
+        WeightMatrix matrix = WeightMatrix.of(tensor);
+        float[] weights = new float[256];
+        float maxInput = 0;
+        for (float value : x) {
+            maxInput = Math.max(maxInput, Math.abs(value));
+        }
+        for (int r = 0; r < 4; r++) {
+            // Each activation moves by at most half a Q8_K step, max|x|/254: the worst case is Σ|w|·max|x|/254.
+            matrix.dequantizeRow(r, weights, 0);
+            double bound = 0;
+            for (float weight : weights) {
+                bound += Math.abs(weight) * maxInput / 254;
+            }
+            assertThat(matched[r]).isNotEqualTo(exact[r]);
+            assertThat((double) matched[r]).isCloseTo(exact[r], org.assertj.core.data.Offset.offset(bound));
+        }
+    }
+
+    @Test
+    void checksBounds() {
+        GgufTensor tensor = TestTensors.tensor(
+                "w", TensorType.F32, TestTensors.randomData(TensorType.F32, 64, new Random(2)), 16, 4);
+        WeightMatrix matrix = WeightMatrix.of(tensor);
+        assertThatThrownBy(() -> matrix.multiply(new float[15], 0, new float[4], 0))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> matrix.multiply(new float[32], 2, new float[3], 0))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> matrix.dequantizeRow(4, new float[16], 0))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+}
