@@ -42,6 +42,21 @@ final class GrammarAutomaton {
         return next;
     }
 
+    /** The 256-bit set of bytes after which {@code state} is unchanged, computed once per state. */
+    long[] selfLoopBytes(MatcherState state) {
+        long[] loop = state.selfLoopBytes;
+        if (loop == null) {
+            loop = new long[4];
+            for (int b = 0; b < 256; b++) {
+                if (step(state, b) == state) {
+                    loop[b >>> 6] |= 1L << b;
+                }
+            }
+            state.selfLoopBytes = loop;
+        }
+        return loop;
+    }
+
     MatcherState step(MatcherState state, byte[] bytes) {
         MatcherState current = state;
         for (int i = 0; i < bytes.length && !current.dead; i++) {

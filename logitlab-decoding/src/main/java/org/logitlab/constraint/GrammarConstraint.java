@@ -5,9 +5,13 @@ import java.util.BitSet;
 /**
  * A {@link Constraint} that runs a {@link Grammar} over the bytes of a {@link TokenVocabulary}. A mask is one preorder
  * scan of the vocabulary trie with the matcher state advanced byte by byte through cached transitions; a dead prefix
- * skips its whole subtree.
+ * skips its whole subtree. Masks are also remembered per matcher state (shared by copies), because generation keeps
+ * returning to the same states, e.g. "inside a JSON string" after every ordinary character.
  */
 public final class GrammarConstraint implements Constraint {
+
+    /** Smaller subtrees are cheaper to walk than to test. */
+    private static final int MIN_SUBTREE_FOR_SELF_LOOP = 8;
 
     private final GrammarAutomaton automaton;
     private final TokenVocabulary vocabulary;
@@ -16,8 +20,15 @@ public final class GrammarConstraint implements Constraint {
     private boolean ended;
     private String acceptedTail = "";
     private MatcherState[] statePerNode;
+    private final MaskCache masks;
 
     GrammarConstraint(GrammarAutomaton automaton, TokenVocabulary vocabulary, VocabularyTrie trie) {
+        this(automaton, vocabulary, trie, new MaskCache(vocabulary.size()));
+    }
+
+    private GrammarConstraint(
+            GrammarAutomaton automaton, TokenVocabulary vocabulary, VocabularyTrie trie, MaskCache masks) {
+        this.masks = masks;
         this.automaton = automaton;
         this.vocabulary = vocabulary;
         this.trie = trie;
@@ -48,37 +59,59 @@ public final class GrammarConstraint implements Constraint {
         if (ended) {
             return;
         }
-        if (state.acceptsEnd()) {
-            allowed.or(vocabulary.endOfGenerationView());
+        long[] words = masks.get(state);
+        if (words == null) {
+            words = computeMask(state);
+            masks.put(state, words);
+        }
+        allowed.or(BitSet.valueOf(words));
+    }
+
+    /** The mask for {@code from} by one preorder scan of the trie; a dead prefix skips its subtree. */
+    long[] computeMask(MatcherState from) {
+        long[] words = new long[(vocabulary.size() + 63) >>> 6];
+        if (from.acceptsEnd()) {
+            long[] end = vocabulary.endOfGenerationView().toLongArray();
+            System.arraycopy(end, 0, words, 0, end.length);
         }
         if (statePerNode == null) {
             statePerNode = new MatcherState[trie.nodeCount];
         }
         MatcherState[] states = statePerNode;
-        int[] parent = trie.parent;
-        int[] edgeByte = trie.edgeByte;
+        int[] parentAndByte = trie.parentAndByte;
         int[] subtreeSize = trie.subtreeSize;
         int[] tokenStart = trie.tokenStart;
         int[] tokens = trie.tokens;
-        states[0] = state;
+        states[0] = from;
         int nodeCount = trie.nodeCount;
         int node = 1;
         while (node < nodeCount) {
-            MatcherState from = states[parent[node]];
-            MatcherState next = from.transitions[edgeByte[node]];
+            int link = parentAndByte[node];
+            MatcherState parent = states[link >>> 8];
+            MatcherState next = parent.transitions[link & 0xFF];
             if (next == null) {
-                next = automaton.step(from, edgeByte[node]);
+                next = automaton.step(parent, link & 0xFF);
             }
             if (next.dead) {
                 node += subtreeSize[node];
                 continue;
             }
             states[node] = next;
-            for (int i = tokenStart[node], end = tokenStart[node + 1]; i < end; i++) {
-                allowed.set(tokens[i]);
+            int size = subtreeSize[node];
+            int tokensEnd = tokenStart[node + 1];
+            if (size > MIN_SUBTREE_FOR_SELF_LOOP && staysInState(next, node)) {
+                // Every byte below keeps the state as it is, so every token below is allowed: skip the walk.
+                tokensEnd = tokenStart[node + size];
+            } else {
+                size = 1;
             }
-            node++;
+            for (int i = tokenStart[node]; i < tokensEnd; i++) {
+                int token = tokens[i];
+                words[token >>> 6] |= 1L << token;
+            }
+            node += size;
         }
+        return words;
     }
 
     @Override
@@ -117,11 +150,25 @@ public final class GrammarConstraint implements Constraint {
 
     @Override
     public GrammarConstraint copy() {
-        GrammarConstraint copy = new GrammarConstraint(automaton, vocabulary, trie);
+        GrammarConstraint copy = new GrammarConstraint(automaton, vocabulary, trie, masks);
         copy.state = state;
         copy.ended = ended;
         copy.acceptedTail = acceptedTail;
         return copy;
+    }
+
+    private boolean staysInState(MatcherState state, int node) {
+        long[] loop = automaton.selfLoopBytes(state);
+        long[] below = trie.bytesBelow;
+        int base = node * 4;
+        return (below[base] & ~loop[0]) == 0
+                && (below[base + 1] & ~loop[1]) == 0
+                && (below[base + 2] & ~loop[2]) == 0
+                && (below[base + 3] & ~loop[3]) == 0;
+    }
+
+    MatcherState currentState() {
+        return state;
     }
 
     private String describe(int token) {

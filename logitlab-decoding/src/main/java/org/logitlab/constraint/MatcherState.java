@@ -26,6 +26,8 @@ final class MatcherState {
     private final int hash;
     /** Cached successor per next byte; null until computed. Racy writes are harmless: successors are interned values. */
     final MatcherState[] transitions = new MatcherState[256];
+    /** Bytes that lead back to this very state (e.g. ordinary characters inside a JSON string); null until needed. */
+    long[] selfLoopBytes;
 
     MatcherState(GrammarStack[] stacks, boolean complete, int partialBytes, int partialLength) {
         this.stacks = stacks;

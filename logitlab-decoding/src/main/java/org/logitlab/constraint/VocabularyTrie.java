@@ -17,7 +17,13 @@ final class VocabularyTrie {
     final int nodeCount;
     final int[] parent;
     final int[] edgeByte;
+    /** {@code parent << 8 | edgeByte}, one load per node in the mask loop. */
+    final int[] parentAndByte;
+
     final int[] subtreeSize;
+    /** Per node, 4 words: a 256-bit set of the bytes on edges strictly below it. */
+    final long[] bytesBelow;
+
     final int[] tokenStart;
     final int[] tokens;
 
@@ -64,13 +70,28 @@ final class VocabularyTrie {
             nodeOfToken[i] = path[current.length];
             previous = current;
         }
+        if (nodes >= 1 << 23) {
+            throw new IllegalArgumentException("vocabulary trie has " + nodes + " nodes, more than the 2^23 supported");
+        }
         nodeCount = nodes;
         parent = Arrays.copyOf(parents, nodes);
         edgeByte = Arrays.copyOf(bytes, nodes);
+        parentAndByte = new int[nodes];
+        for (int node = 1; node < nodes; node++) {
+            parentAndByte[node] = parent[node] << 8 | edgeByte[node];
+        }
         subtreeSize = new int[nodes];
         Arrays.fill(subtreeSize, 1);
         for (int node = nodes - 1; node > 0; node--) {
             subtreeSize[parent[node]] += subtreeSize[node];
+        }
+        bytesBelow = new long[nodes * 4];
+        for (int node = nodes - 1; node > 0; node--) {
+            int above = parent[node] * 4;
+            for (int word = 0; word < 4; word++) {
+                bytesBelow[above + word] |= bytesBelow[node * 4 + word];
+            }
+            bytesBelow[above + (edgeByte[node] >>> 6)] |= 1L << edgeByte[node];
         }
         tokenStart = new int[nodes + 1];
         for (int i = 0; i < count; i++) {
