@@ -20,7 +20,8 @@ import java.util.Set;
  * <p>Supported: {@code type} (one or a list), {@code properties}, {@code required}, {@code additionalProperties}
  * (false, true or a schema; absent means false, as in llama.cpp: fewer, known keys), {@code items}, {@code minItems},
  * {@code maxItems}, {@code enum}, {@code const}, {@code anyOf}, {@code oneOf}, {@code allOf} with one member,
- * {@code $ref} to {@code #}, {@code #/$defs/...} or {@code #/definitions/...}, {@code minLength}, {@code maxLength},
+ * {@code $ref} to {@code #}, {@code #/$defs/...} or {@code #/definitions/...}, integer {@code minimum},
+ * {@code maximum}, {@code exclusiveMinimum}, {@code exclusiveMaximum} (not for type number), {@code minLength}, {@code maxLength},
  * and {@code pattern} (through {@link RegexGrammar}; unanchored ends may be followed or preceded by anything, as JSON
  * Schema's search semantics say). Annotations ({@code title}, {@code description}, {@code format}, {@code default},
  * {@code examples}, ...) are ignored, as JSON Schema 2020-12 treats {@code format} by default. Any other keyword is an
@@ -64,7 +65,11 @@ public final class JsonSchemaGrammar {
             "$ref",
             "minLength",
             "maxLength",
-            "pattern");
+            "pattern",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum");
 
     /** The JSON grammar shared by every schema; names start with "json-" so schema rules cannot collide. */
     private static final String PRIMITIVES = """
@@ -219,8 +224,15 @@ public final class JsonSchemaGrammar {
             case "object" -> JsonObjectGrammar.body(this, schema, path);
             case "array" -> array(schema, path);
             case "string" -> string(schema, path);
-            case "number" -> "json-number";
-            case "integer" -> "json-integer";
+            case "number" -> {
+                for (String bound : List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")) {
+                    if (schema.has(bound)) {
+                        throw unsupported(path + "/" + bound, bound + " is only supported for type integer");
+                    }
+                }
+                yield "json-number";
+            }
+            case "integer" -> integer(schema, path);
             case "boolean" -> "json-boolean";
             case "null" -> "json-null";
             case "any" -> "json-value";
@@ -237,6 +249,12 @@ public final class JsonSchemaGrammar {
         }
         if (schema.has("minLength") || schema.has("maxLength") || schema.has("pattern")) {
             return "string";
+        }
+        if (schema.has("minimum")
+                || schema.has("maximum")
+                || schema.has("exclusiveMinimum")
+                || schema.has("exclusiveMaximum")) {
+            return "integer"; // a subset of the numbers the bounds admit; bounds on other numbers are unsupported
         }
         return "any";
     }
@@ -287,6 +305,41 @@ public final class JsonSchemaGrammar {
         String more = "(\",\" space " + item + "){" + Math.max(min - 1, 0) + "," + (max < 0 ? "" : max - 1) + "}";
         String elements = item + " " + more;
         return "\"[\" space " + (min == 0 ? "(" + elements + ")?" : elements) + " \"]\" space";
+    }
+
+    /** Integer bounds (2020-12: exclusive bounds are numbers) narrowed to an inclusive integer range. */
+    private static String integer(JsonNode schema, String path) {
+        Long minimum = null;
+        Long maximum = null;
+        if (schema.has("minimum")) {
+            minimum = (long) Math.ceil(bound(schema, "minimum", path));
+        }
+        if (schema.has("exclusiveMinimum")) {
+            long exclusive = (long) Math.floor(bound(schema, "exclusiveMinimum", path)) + 1;
+            minimum = minimum == null ? exclusive : Math.max(minimum, exclusive);
+        }
+        if (schema.has("maximum")) {
+            maximum = (long) Math.floor(bound(schema, "maximum", path));
+        }
+        if (schema.has("exclusiveMaximum")) {
+            long exclusive = (long) Math.ceil(bound(schema, "exclusiveMaximum", path)) - 1;
+            maximum = maximum == null ? exclusive : Math.min(maximum, exclusive);
+        }
+        if (minimum == null && maximum == null) {
+            return "json-integer";
+        }
+        if (minimum != null && maximum != null && minimum > maximum) {
+            throw unsupported(path, "no integer lies between the minimum " + minimum + " and the maximum " + maximum);
+        }
+        return IntegerRangeGrammar.expression(minimum, maximum) + " space";
+    }
+
+    private static double bound(JsonNode schema, String keyword, String path) {
+        JsonNode value = schema.get(keyword);
+        if (!value.isNumber() || Math.abs(value.asDouble()) > 1e15) {
+            throw unsupported(path + "/" + keyword, keyword + " must be a number within +-1e15, got " + value);
+        }
+        return value.asDouble();
     }
 
     private String string(JsonNode schema, String path) {

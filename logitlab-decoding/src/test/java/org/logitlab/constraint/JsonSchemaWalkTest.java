@@ -90,6 +90,15 @@ class JsonSchemaWalkTest {
             {"type": "array", "minItems": 1, "maxItems": 3,
              "items": {"type": "string", "pattern": "^[A-Z]{2}-\\\\d{3}( [a-zé]{1,4}|🎉)?$"}}""";
 
+    static final String INTEGER_RANGES = """
+            {"type": "object",
+             "properties": {
+               "small": {"type": "integer", "minimum": -15, "maximum": 1234},
+               "natural": {"type": "integer", "minimum": 0},
+               "negative": {"exclusiveMinimum": -3.5, "exclusiveMaximum": 0},
+               "year": {"type": "integer", "minimum": 1900, "maximum": 2100}},
+             "required": ["small", "natural", "negative", "year"]}""";
+
     static final String ADDITIONAL_PROPERTIES = """
             {"type": "object",
              "title": "extras", "description": "annotations are ignored",
@@ -106,6 +115,7 @@ class JsonSchemaWalkTest {
                 "REFERENCES_AND_UNIONS",
                 "PATTERNS",
                 "BOUNDED_PATTERNS",
+                "INTEGER_RANGES",
                 "ADDITIONAL_PROPERTIES"
             })
     void randomWalksProduceValidJson(String schemaName) throws Exception {
@@ -142,7 +152,7 @@ class JsonSchemaWalkTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "{\"type\": \"integer\", \"minimum\": 3}                         | #/minimum | 'minimum'",
+                "{\"type\": \"number\", \"minimum\": 3}                          | #/minimum | only supported for type integer",
                 "{\"properties\": {\"a\": {\"not\": {}}}}                          | #/properties/a/not | 'not'",
                 "{\"$ref\": \"http://example.com/s.json\"}                       | #/$ref | only local references",
                 "{\"$ref\": \"#/$defs/missing\"}                                 | #/$ref | points at nothing",
