@@ -1,5 +1,6 @@
 package org.logitlab.constraint;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,6 +15,43 @@ final class IntegerRangeGrammar {
     private static final int MAX_DIGITS = 16;
 
     private IntegerRangeGrammar() {}
+
+    /** Integer bounds (2020-12: exclusive bounds are numbers) narrowed to an inclusive integer range. */
+    static String forSchema(JsonNode schema, String path) {
+        Long minimum = null;
+        Long maximum = null;
+        if (schema.has("minimum")) {
+            minimum = (long) Math.ceil(bound(schema, "minimum", path));
+        }
+        if (schema.has("exclusiveMinimum")) {
+            long exclusive = (long) Math.floor(bound(schema, "exclusiveMinimum", path)) + 1;
+            minimum = minimum == null ? exclusive : Math.max(minimum, exclusive);
+        }
+        if (schema.has("maximum")) {
+            maximum = (long) Math.floor(bound(schema, "maximum", path));
+        }
+        if (schema.has("exclusiveMaximum")) {
+            long exclusive = (long) Math.ceil(bound(schema, "exclusiveMaximum", path)) - 1;
+            maximum = maximum == null ? exclusive : Math.min(maximum, exclusive);
+        }
+        if (minimum == null && maximum == null) {
+            return "json-integer";
+        }
+        if (minimum != null && maximum != null && minimum > maximum) {
+            throw JsonSchemaGrammar.unsupported(
+                    path, "no integer lies between the minimum " + minimum + " and the maximum " + maximum);
+        }
+        return expression(minimum, maximum) + " space";
+    }
+
+    private static double bound(JsonNode schema, String keyword, String path) {
+        JsonNode value = schema.get(keyword);
+        if (!value.isNumber() || Math.abs(value.asDouble()) > 1e15) {
+            throw JsonSchemaGrammar.unsupported(
+                    path + "/" + keyword, keyword + " must be a number within +-1e15, got " + value);
+        }
+        return value.asDouble();
+    }
 
     /** {@code minimum}/{@code maximum} are null for an open end. */
     static String expression(Long minimum, Long maximum) {

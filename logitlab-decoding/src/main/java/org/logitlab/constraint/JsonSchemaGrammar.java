@@ -232,7 +232,7 @@ public final class JsonSchemaGrammar {
                 }
                 yield "json-number";
             }
-            case "integer" -> integer(schema, path);
+            case "integer" -> IntegerRangeGrammar.forSchema(schema, path);
             case "boolean" -> "json-boolean";
             case "null" -> "json-null";
             case "any" -> "json-value";
@@ -305,41 +305,6 @@ public final class JsonSchemaGrammar {
         String more = "(\",\" space " + item + "){" + Math.max(min - 1, 0) + "," + (max < 0 ? "" : max - 1) + "}";
         String elements = item + " " + more;
         return "\"[\" space " + (min == 0 ? "(" + elements + ")?" : elements) + " \"]\" space";
-    }
-
-    /** Integer bounds (2020-12: exclusive bounds are numbers) narrowed to an inclusive integer range. */
-    private static String integer(JsonNode schema, String path) {
-        Long minimum = null;
-        Long maximum = null;
-        if (schema.has("minimum")) {
-            minimum = (long) Math.ceil(bound(schema, "minimum", path));
-        }
-        if (schema.has("exclusiveMinimum")) {
-            long exclusive = (long) Math.floor(bound(schema, "exclusiveMinimum", path)) + 1;
-            minimum = minimum == null ? exclusive : Math.max(minimum, exclusive);
-        }
-        if (schema.has("maximum")) {
-            maximum = (long) Math.floor(bound(schema, "maximum", path));
-        }
-        if (schema.has("exclusiveMaximum")) {
-            long exclusive = (long) Math.ceil(bound(schema, "exclusiveMaximum", path)) - 1;
-            maximum = maximum == null ? exclusive : Math.min(maximum, exclusive);
-        }
-        if (minimum == null && maximum == null) {
-            return "json-integer";
-        }
-        if (minimum != null && maximum != null && minimum > maximum) {
-            throw unsupported(path, "no integer lies between the minimum " + minimum + " and the maximum " + maximum);
-        }
-        return IntegerRangeGrammar.expression(minimum, maximum) + " space";
-    }
-
-    private static double bound(JsonNode schema, String keyword, String path) {
-        JsonNode value = schema.get(keyword);
-        if (!value.isNumber() || Math.abs(value.asDouble()) > 1e15) {
-            throw unsupported(path + "/" + keyword, keyword + " must be a number within +-1e15, got " + value);
-        }
-        return value.asDouble();
     }
 
     private String string(JsonNode schema, String path) {
