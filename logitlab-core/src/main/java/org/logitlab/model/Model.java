@@ -10,6 +10,7 @@ import org.logitlab.gguf.GgufFile;
 import org.logitlab.gguf.GgufFormatException;
 import org.logitlab.gguf.GgufTensor;
 import org.logitlab.session.Session;
+import org.logitlab.tensor.ActivationPrecision;
 import org.logitlab.tensor.WeightMatrix;
 import org.logitlab.tokenizer.Tokenizer;
 
@@ -29,10 +30,13 @@ public final class Model implements AutoCloseable {
     private final WeightMatrix output;
     private final Tokenizer tokenizer;
 
-    private Model(GgufFile file) {
+    private final ActivationPrecision precision;
+
+    private Model(GgufFile file, ActivationPrecision precision) {
         this.file = file;
+        this.precision = precision;
         GgufTensor embedding = file.requireTensor("token_embd.weight");
-        this.tokenEmbedding = WeightMatrix.of(embedding);
+        this.tokenEmbedding = WeightMatrix.of(embedding, precision);
         this.config = ModelConfig.fromMetadata(file.metadata(), file.source(), tokenEmbedding.rows());
         requireShape(embedding, config.embeddingLength(), config.vocabularySize());
         List<LayerWeights> blocks = new ArrayList<>(config.layerCount());
@@ -45,7 +49,7 @@ public final class Model implements AutoCloseable {
         this.output = file.tensor("output.weight")
                 .map(tensor -> matrix(tensor.name(), config.embeddingLength(), config.vocabularySize()))
                 .orElse(tokenEmbedding);
-        this.tokenizer = Tokenizer.fromGguf(file.metadata());
+        this.tokenizer = loadTokenizer(file);
         if (tokenizer.vocabularySize() != config.vocabularySize()) {
             throw new GgufFormatException(file.source() + ": tokenizer has " + tokenizer.vocabularySize()
                     + " tokens but token_embd.weight has " + config.vocabularySize() + " rows");
@@ -54,9 +58,17 @@ public final class Model implements AutoCloseable {
 
     /** Memory-maps and loads a GGUF model. */
     public static Model load(Path path) throws IOException {
+        return load(path, ActivationPrecision.MATCH_LLAMA_CPP);
+    }
+
+    /**
+     * Memory-maps and loads a GGUF model with the given treatment of activations in quantized dot products
+     * (llama.cpp's 8-bit activation quantization by default, or exact float32).
+     */
+    public static Model load(Path path, ActivationPrecision precision) throws IOException {
         GgufFile file = GgufFile.open(path);
         try {
-            return new Model(file);
+            return new Model(file, precision);
         } catch (RuntimeException e) {
             file.close();
             throw e;
@@ -65,7 +77,7 @@ public final class Model implements AutoCloseable {
 
     /** Loads a model from an already-parsed file; the model takes ownership of it. */
     public static Model load(GgufFile file) {
-        return new Model(file);
+        return new Model(file, ActivationPrecision.MATCH_LLAMA_CPP);
     }
 
     /** Loads the embedded default model shipped inside the jar. */
@@ -75,7 +87,15 @@ public final class Model implements AutoCloseable {
                 throw new IOException(
                         "embedded model resource " + EMBEDDED_RESOURCE + " is missing from the class path");
             }
-            return new Model(GgufFile.read("embedded:stories260K.gguf", input));
+            return new Model(GgufFile.read("embedded:stories260K.gguf", input), ActivationPrecision.MATCH_LLAMA_CPP);
+        }
+    }
+
+    private static Tokenizer loadTokenizer(GgufFile file) {
+        try {
+            return Tokenizer.fromGguf(file.metadata());
+        } catch (GgufFormatException e) {
+            throw new GgufFormatException(file.source() + ": " + e.getMessage(), e); // tokenizers do not know the file
         }
     }
 
@@ -107,7 +127,7 @@ public final class Model implements AutoCloseable {
     private WeightMatrix matrix(String name, int columns, int rows) {
         GgufTensor tensor = file.requireTensor(name);
         requireShape(tensor, columns, rows);
-        return WeightMatrix.of(tensor);
+        return WeightMatrix.of(tensor, precision);
     }
 
     private float[] vector(String name, int length) {
@@ -134,6 +154,10 @@ public final class Model implements AutoCloseable {
     /** The tokenizer described by the file's {@code tokenizer.*} metadata. */
     public Tokenizer tokenizer() {
         return tokenizer;
+    }
+
+    public ActivationPrecision precision() {
+        return precision;
     }
 
     public ModelConfig config() {

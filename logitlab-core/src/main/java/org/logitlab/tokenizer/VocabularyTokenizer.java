@@ -68,6 +68,10 @@ abstract sealed class VocabularyTokenizer implements Tokenizer
     /** {@code <0xNN>} → that byte, as llama.cpp's {@code token_to_byte}. */
     final byte[] renderByteToken(int id) {
         String text = vocabulary.texts[id];
+        if (!text.matches("<0x[0-9A-Fa-f]{2}>")) {
+            throw new org.logitlab.gguf.GgufFormatException(
+                    "tokenizer: byte token " + id + " is '" + text + "', expected the form <0xNN>");
+        }
         return new byte[] {(byte) Integer.parseInt(text.substring(3, 5), 16)};
     }
 
