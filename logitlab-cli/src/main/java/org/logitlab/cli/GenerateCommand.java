@@ -36,6 +36,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SamplingOptions samplingOptions;
 
+    @Mixin
+    ConstraintOptions constraintOptions;
+
     @Option(
             names = {"-p", "--prompt"},
             defaultValue = "",
@@ -102,7 +105,7 @@ final class GenerateCommand implements Callable<Integer> {
                 out.print(prompt);
                 out.flush();
             }
-            GenerationResult result = new Generator(session, tokenizer, chain)
+            GenerationResult result = new Generator(session, tokenizer, chain, constraintOptions.build(tokenizer))
                     .generate(promptTokens, maxTokens, logprobs, token -> {
                         if (!json) {
                             out.print(token.text());

@@ -1,8 +1,10 @@
 package org.logitlab.generation;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.Consumer;
+import org.logitlab.constraint.Constraint;
 import org.logitlab.distribution.Distribution;
 import org.logitlab.sampling.SamplerChain;
 import org.logitlab.sampling.SequenceStatistics;
@@ -21,12 +23,23 @@ public final class Generator {
     private final Session session;
     private final Tokenizer tokenizer;
     private final SamplerChain chain;
+    private final Constraint constraint;
 
     /** @param session a session (usually empty) the prompt is appended to; owned by the caller */
     public Generator(Session session, Tokenizer tokenizer, SamplerChain chain) {
+        this(session, tokenizer, chain, null);
+    }
+
+    /**
+     * @param constraint grammar/JSON Schema/regex the output must follow, or null. Disallowed tokens get a
+     *     logit of −∞ before the chain runs, so the chain samples from the model's distribution restricted to
+     *     the language; reported raw log-probs stay the unconstrained model's.
+     */
+    public Generator(Session session, Tokenizer tokenizer, SamplerChain chain, Constraint constraint) {
         this.session = session;
         this.tokenizer = tokenizer;
         this.chain = chain;
+        this.constraint = constraint;
     }
 
     /**
@@ -54,10 +67,27 @@ public final class Generator {
         SequenceStatistics statistics = SequenceStatistics.EMPTY;
         FinishReason reason = FinishReason.LENGTH;
         int vocabulary = logits.vocabularySize();
+        float[] masked = constraint == null ? null : new float[vocabulary];
+        BitSet allowed = constraint == null ? null : new BitSet(vocabulary);
         while (generated.size() < maxTokens) {
             float[] data = logits.data();
             int offset = logits.lastOffset();
-            int token = chain.sample(data, offset);
+            int token;
+            if (constraint == null) {
+                token = chain.sample(data, offset);
+            } else {
+                constraint.allowedTokens(allowed);
+                if (allowed.isEmpty()) {
+                    throw new IllegalStateException(
+                            "the constraint allows no token after " + generated.size() + " tokens");
+                }
+                java.util.Arrays.fill(masked, Float.NEGATIVE_INFINITY);
+                for (int id = allowed.nextSetBit(0); id >= 0; id = allowed.nextSetBit(id + 1)) {
+                    masked[id] = data[offset + id];
+                }
+                token = chain.sample(masked, 0);
+                constraint.accept(token);
+            }
             chain.accept(token);
             Distribution raw = Distribution.of(data, offset, vocabulary);
             TokenLogProbs logProbs = TokenLogProbs.of(token, raw, chain.candidates(), topLogProbs);
