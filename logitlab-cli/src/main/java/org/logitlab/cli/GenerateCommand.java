@@ -105,6 +105,7 @@ final class GenerateCommand implements Callable<Integer> {
                 out.print(prompt);
                 out.flush();
             }
+            long started = System.nanoTime();
             GenerationResult result = new Generator(session, tokenizer, chain, constraintOptions.build(tokenizer))
                     .generate(promptTokens, maxTokens, logprobs, token -> {
                         if (!json) {
@@ -112,6 +113,14 @@ final class GenerateCommand implements Callable<Integer> {
                             out.flush();
                         }
                     });
+            double seconds = (System.nanoTime() - started) / 1e9;
+            System.err.printf(
+                    "generate: %d prompt + %d generated tokens in %.3f s (%.1f tokens/s), finish: %s%n",
+                    promptTokens.length,
+                    result.tokens().size(),
+                    seconds,
+                    result.tokens().size() / seconds,
+                    result.finishReason().openAiName());
             if (json) {
                 out.println(JsonOutput.line(toJson(result, tokenizer)));
             } else {
