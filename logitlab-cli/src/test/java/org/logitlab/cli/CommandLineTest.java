@@ -1,0 +1,123 @@
+package org.logitlab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+/** Runs the CLI in-process, capturing stdout/stderr. */
+class CommandLineTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path SHARED = Path.of(System.getProperty("logitlab.shared", "../../shared"));
+
+    record Run(int exitCode, String out, String err) {}
+
+    static synchronized Run run(String... args) {
+        PrintStream originalOut = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        StringWriter err = new StringWriter();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            CommandLine commandLine = Main.commandLine();
+            commandLine.setErr(new PrintWriter(err, true));
+            int code = commandLine.execute(args);
+            System.out.flush();
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(originalOut);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"generate", "logprobs", "tokenize", "inspect", "synth", "bench"})
+    void everyCommandHasHelp(String command) {
+        Run run = run(command, "--help");
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).contains("Usage: logitlab " + command);
+    }
+
+    @Test
+    void tokenizeMatchesLlamaTokenizeIncludingSpecialTokens() throws Exception {
+        Run run = run("tokenize", "--text", "Once upon a time <s>", "--json");
+        JsonNode json = JSON.readTree(run.out());
+        assertThat(json.get("ids").toString()).isEqualTo("[1,403,407,261,378,410,1]");
+        Run plain = run("tokenize", "--text", "Once <s>", "--json", "--no-bos", "--no-parse-special");
+        assertThat(JSON.readTree(plain.out()).get("ids").get(0).asInt()).isEqualTo(403);
+        assertThat(plain.out()).doesNotContain("\"ids\":[1");
+    }
+
+    @Test
+    void logprobsPrintsOneLinePerPositionWithNormalisedDistributions() throws Exception {
+        Run run = run("logprobs", "--prompt", "Once upon a time", "--top-k", "0", "--generate", "3", "--json");
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines).hasSize(5 + 3);
+        for (int i = 0; i < lines.size(); i++) {
+            JsonNode line = JSON.readTree(lines.get(i));
+            assertThat(line.get("position").asInt()).isEqualTo(i);
+            JsonNode top = line.get("next").get("top");
+            assertThat(top).hasSize(512);
+            double mass = 0;
+            for (JsonNode entry : top) {
+                mass += Math.exp(entry.get("logprob").asDouble());
+            }
+            assertThat(mass).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        }
+        assertThat(JSON.readTree(lines.get(5)).get("token").asInt())
+                .as("first greedy token after the prompt")
+                .isEqualTo(432);
+    }
+
+    @Test
+    void generateJsonIsReproducibleWithASeed() throws Exception {
+        Run first = run("generate", "--prompt", "Lily", "-n", "20", "--seed", "5", "--json");
+        Run second = run("generate", "--prompt", "Lily", "-n", "20", "--seed", "5", "--json");
+        assertThat(first.exitCode()).isZero();
+        assertThat(JSON.readTree(first.out()).get("ids"))
+                .isEqualTo(JSON.readTree(second.out()).get("ids"));
+        assertThat(JSON.readTree(first.out()).get("text").asText()).isNotBlank();
+    }
+
+    @Test
+    void badInputGivesOneLineErrorsNamingTheThing() {
+        Run missing = run("inspect", "--model", "/no/such/model.gguf");
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err()).contains("/no/such/model.gguf");
+        Run badTopP = run("generate", "--top-p", "1.5", "-n", "1");
+        assertThat(badTopP.exitCode()).isEqualTo(2);
+        assertThat(badTopP.err()).contains("top_p").contains("1.5");
+        Run badGrammar = run("generate", "--grammar", "root ::= (", "-n", "1");
+        assertThat(badGrammar.exitCode()).isEqualTo(2);
+        assertThat(badGrammar.err()).contains("line 1");
+        Run legacy = run(
+                "inspect",
+                "--model",
+                SHARED.resolve("models/TinyLLama-v0/TinyLLama-v0.ggmlv3.q4_0.bin")
+                        .toString());
+        assertThat(legacy.err()).contains("ggjt");
+    }
+
+    @Test
+    void inspectReportsHyperParametersFromMetadata() throws Exception {
+        Run run = run(
+                "inspect",
+                "--model",
+                SHARED.resolve("models/synthetic/synth-qwen2-tiny-q4_k.gguf").toString(),
+                "--json");
+        JsonNode json = JSON.readTree(run.out());
+        assertThat(json.get("architecture").asText()).isEqualTo("qwen2");
+        assertThat(json.get("hyper_parameters").get("head_count_kv").asInt()).isEqualTo(2);
+        assertThat(json.get("hyper_parameters").get("rope_style").asText()).isEqualTo("neox");
+        assertThat(json.get("tensor_types").get("Q4_K").asInt()).isPositive();
+    }
+}
