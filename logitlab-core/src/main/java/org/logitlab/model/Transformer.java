@@ -35,42 +35,8 @@ public final class Transformer {
         float[] up;
         float[] cosines = new float[0];
         float[] sines = new float[0];
-        /** RoPE position of each batch token. */
-        int[] positions = new int[0];
-        /** For trees: visible[t][j] — batch token t may attend to batch token j; null for a plain sequence. */
-        boolean[][] visible;
-
-        void prepareMask(int[] parents, int start, int count) {
-            if (positions.length < count) {
-                positions = new int[count];
-            }
-            if (parents == null) {
-                visible = null;
-                for (int t = 0; t < count; t++) {
-                    positions[t] = start + t;
-                }
-                return;
-            }
-            if (parents.length != count) {
-                throw new IllegalArgumentException(
-                        "parents has " + parents.length + " entries for " + count + " tokens");
-            }
-            visible = new boolean[count][count];
-            for (int t = 0; t < count; t++) {
-                int parent = parents[t];
-                if (parent < -1 || parent >= t) {
-                    throw new IllegalArgumentException(
-                            "parents[" + t + "] = " + parent + " must be -1 or an earlier node");
-                }
-                visible[t][t] = true;
-                if (parent >= 0) {
-                    System.arraycopy(visible[parent], 0, visible[t], 0, t);
-                    positions[t] = positions[parent] + 1;
-                } else {
-                    positions[t] = start;
-                }
-            }
-        }
+        final BatchLayout layout = new BatchLayout();
+        float[] packedLogits = new float[0];
 
         void ensure(ModelConfig config, int tokens) {
             if (tokens <= capacity) {
@@ -117,30 +83,70 @@ public final class Transformer {
             int start,
             float[] logits,
             boolean allPositions) {
-        int count = tokens.length;
+        forward(scratch, List.of(new SequenceInput(cache, start, tokens, parents, allPositions)), new float[][] {logits
+        });
+    }
+
+    /**
+     * One forward pass over several sequences at once (continuous batching): every weight matrix multiplies
+     * the tokens of all sequences together, while each token attends only within its own sequence's cache.
+     * Results equal running the sequences one by one.
+     *
+     * @param logits per sequence, an array of at least {@code logitRows() × vocab} floats
+     */
+    public void forward(Scratch scratch, List<SequenceInput> sequences, float[][] logits) {
+        if (logits.length != sequences.size()) {
+            throw new IllegalArgumentException(logits.length + " logits arrays for " + sequences.size() + " sequences");
+        }
+        BatchLayout layout = scratch.layout;
+        layout.prepare(sequences);
+        int count = layout.count;
         int dim = config.embeddingLength();
         scratch.ensure(config, count);
-        scratch.prepareMask(parents, start, count);
         float[] x = scratch.hidden;
         WeightMatrix embedding = model.tokenEmbedding();
-        for (int t = 0; t < count; t++) {
-            embedding.dequantizeRow(tokens[t], x, t * dim);
+        int t = 0;
+        for (SequenceInput sequence : sequences) {
+            for (int token : sequence.tokens()) {
+                embedding.dequantizeRow(token, x, t++ * dim);
+            }
         }
         List<LayerWeights> layers = model.layers();
         for (int layer = 0; layer < layers.size(); layer++) {
-            attentionBlock(scratch, cache, layer, layers.get(layer), count, start);
+            attentionBlock(scratch, layer, layers.get(layer), count);
             feedForwardBlock(scratch, layers.get(layer), count);
         }
-        int first = allPositions ? 0 : count - 1;
-        int rows = count - first;
+        int rows = layout.logitCount;
         float[] normalized = scratch.normalized;
-        for (int t = first; t < count; t++) {
-            rmsNorm(x, t * dim, model.outputNorm(), normalized, (t - first) * dim, dim, config.rmsNormEpsilon());
+        for (int row = 0; row < rows; row++) {
+            rmsNorm(
+                    x,
+                    layout.logitTokens[row] * dim,
+                    model.outputNorm(),
+                    normalized,
+                    row * dim,
+                    dim,
+                    config.rmsNormEpsilon());
         }
-        model.output().multiply(normalized, rows, logits);
+        if (sequences.size() == 1) {
+            model.output().multiply(normalized, rows, logits[0]);
+            return;
+        }
+        int vocabulary = config.vocabularySize();
+        if (scratch.packedLogits.length < rows * vocabulary) {
+            scratch.packedLogits = new float[rows * vocabulary];
+        }
+        model.output().multiply(normalized, rows, scratch.packedLogits);
+        int offset = 0;
+        for (int i = 0; i < sequences.size(); i++) {
+            int length = sequences.get(i).logitRows() * vocabulary;
+            System.arraycopy(scratch.packedLogits, offset, logits[i], 0, length);
+            offset += length;
+        }
     }
 
-    private void attentionBlock(Scratch s, KeyValueCache cache, int layer, LayerWeights w, int count, int start) {
+    private void attentionBlock(Scratch s, int layer, LayerWeights w, int count) {
+        BatchLayout layout = s.layout;
         int dim = config.embeddingLength();
         int headDim = config.headDimension();
         int kvDim = config.keyValueDimension();
@@ -155,7 +161,7 @@ public final class Transformer {
         addBias(s.key, w.keyBias(), count);
         addBias(s.value, w.valueBias(), count);
         for (int t = 0; t < count; t++) {
-            ropeTable(s, s.positions[t]);
+            ropeTable(s, layout.positions[t]);
             for (int h = 0; h < config.headCount(); h++) {
                 int offset = t * qDim + h * headDim;
                 if (w.queryNorm() != null) {
@@ -171,15 +177,15 @@ public final class Transformer {
                 rope(s, s.key, offset);
             }
         }
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
-        System.arraycopy(s.key, 0, keys, start * kvDim, count * kvDim);
-        System.arraycopy(s.value, 0, values, start * kvDim, count * kvDim);
-
+        for (int t = 0; t < count; t++) {
+            int slot = layout.slots[t] * kvDim;
+            System.arraycopy(s.key, t * kvDim, layout.caches[t].keys(layer), slot, kvDim);
+            System.arraycopy(s.value, t * kvDim, layout.caches[t].values(layer), slot, kvDim);
+        }
         int heads = config.headCount();
         WorkerPool.defaultPool().parallelFor(count * heads, 1, (first, end) -> {
             for (int task = first; task < end; task++) {
-                attendHead(s, keys, values, task / heads, task % heads, start);
+                attendHead(s, layer, task / heads, task % heads);
             }
         });
         w.attentionOutput().multiply(s.attention, count, s.normalized);
@@ -195,14 +201,18 @@ public final class Transformer {
      * Scaled dot-product attention of one query head of batch token {@code t} over the visible cache slots
      * (causal, or the tree mask), softmax with a double-accumulated sum as ggml's soft_max.
      */
-    private void attendHead(Scratch s, float[] keys, float[] values, int t, int h, int start) {
+    private void attendHead(Scratch s, int layer, int t, int h) {
+        BatchLayout layout = s.layout;
+        float[] keys = layout.caches[t].keys(layer);
+        float[] values = layout.caches[t].values(layer);
+        int start = layout.sequenceStarts[t];
         int headDim = config.headDimension();
         int kvDim = config.keyValueDimension();
         int qDim = config.queryDimension();
         int kvOffset = (h / (config.headCount() / config.keyValueHeadCount())) * headDim;
         int queryOffset = t * qDim + h * headDim;
-        int visible = start + t + 1; // causal: a token sees itself and everything before it
-        boolean[] treeMask = s.visible == null ? null : s.visible[t];
+        int visible = layout.slots[t] + 1; // causal: a token sees its own slot and every slot before it
+        boolean[] treeMask = layout.visible[t];
         float[] scores = SCORES.get();
         if (scores.length < visible) {
             scores = new float[Math.max(visible, scores.length * 2)];

@@ -2,6 +2,7 @@ package org.logitlab.session;
 
 import org.logitlab.model.KeyValueCache;
 import org.logitlab.model.Model;
+import org.logitlab.model.SequenceInput;
 import org.logitlab.model.Transformer;
 
 /**
@@ -142,6 +143,24 @@ public final class Session {
         if (tokens.length < needed) {
             tokens = java.util.Arrays.copyOf(tokens, Math.max(tokens.length * 2, needed));
         }
+    }
+
+    /** This session's share of a batched pass over {@code newTokens} (validated; see {@link BatchedForward}). */
+    SequenceInput prepareAppend(int[] newTokens, boolean allPositions) {
+        validate(newTokens);
+        pendingTreeTokens = null;
+        pendingTreeParents = null;
+        return new SequenceInput(cache, length, newTokens.clone(), null, allPositions);
+    }
+
+    /** Records tokens a batched pass has evaluated into this session's cache. */
+    Logits commitAppend(SequenceInput input, float[] logits) {
+        int[] newTokens = input.tokens();
+        ensureTokenCapacity(length + newTokens.length);
+        System.arraycopy(newTokens, 0, tokens, length, newTokens.length);
+        int first = input.allPositions() ? length : length + newTokens.length - 1;
+        length += newTokens.length;
+        return new Logits(first, input.logitRows(), model.config().vocabularySize(), logits);
     }
 
     /** Forgets every position from {@code newLength} on; the next append continues there. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -136,5 +137,45 @@ class SessionTest {
         assertThatThrownBy(() -> session.acceptTreePath(1)).hasMessageContaining("not a root-to-node path");
         assertThatThrownBy(() -> session.appendTree(new int[] {5, 6}, new int[] {-1, 1}))
                 .hasMessageContaining("parents[1] = 1");
+    }
+
+    @Test
+    void batchedForwardOfSeveralSessionsEqualsEachAlone() {
+        Session prefill = model.newSession(64);
+        Session decodingA = model.newSession(64);
+        Session decodingB = model.newSession(64);
+        decodingA.append(STORY);
+        decodingB.append(1, 385);
+        BatchedForward batch = new BatchedForward(model);
+        List<Logits> results = batch.step(List.of(
+                new BatchedForward.Request(prefill, new int[] {1, 403, 407, 261}, true),
+                new BatchedForward.Request(decodingA, new int[] {394}, false),
+                new BatchedForward.Request(decodingB, new int[] {432}, false)));
+        Logits expectedPrefill = model.newSession(64).append(1, 403, 407, 261);
+        Session aloneA = model.newSession(64);
+        aloneA.append(STORY);
+        Session aloneB = model.newSession(64);
+        aloneB.append(1, 385);
+        float[][] expected = {
+            expectedPrefill.data(),
+            aloneA.append(394).last(),
+            aloneB.append(432).last()
+        };
+        for (int i = 0; i < 3; i++) {
+            float[] actual = results.get(i).data();
+            assertThat(actual).hasSameSizeAs(expected[i]);
+            for (int j = 0; j < actual.length; j++) {
+                assertThat(actual[j])
+                        .as("sequence %d value %d", i, j)
+                        .isCloseTo(expected[i][j], org.assertj.core.data.Offset.offset(1e-4f));
+            }
+        }
+        assertThat(prefill.length()).isEqualTo(4);
+        assertThat(decodingA.tokens()).endsWith(394);
+        assertThat(results.get(1).firstPosition()).isEqualTo(STORY.length);
+        assertThatThrownBy(() -> batch.step(List.of(
+                        new BatchedForward.Request(prefill, new int[] {5}, false),
+                        new BatchedForward.Request(prefill, new int[] {6}, false))))
+                .hasMessageContaining("repeats a session");
     }
 }
