@@ -47,7 +47,7 @@ public final class ChainShaping {
         }
         List<Sampler> shapers = new ArrayList<>(samplers.size() - 1);
         for (Sampler sampler : samplers.subList(0, samplers.size() - 1)) {
-            if (sampler instanceof XtcSampler) {
+            if (sampler instanceof XtcSampler xtc && xtc.isActive()) {
                 throw new IllegalArgumentException("speculative decoding does not support the sampler 'xtc' (it draws"
                         + " a random coin inside every apply); use --xtc-probability 0");
             }

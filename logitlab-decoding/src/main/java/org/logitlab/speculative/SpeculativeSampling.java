@@ -141,4 +141,17 @@ public final class SpeculativeSampling {
         }
         return tokens;
     }
+
+    /** Up to {@code count} tokens with positive probability, most likely first (lower id on ties). */
+    public static int[] topTokens(double[] probabilities, int count) {
+        return java.util.stream.IntStream.range(0, probabilities.length)
+                .filter(id -> probabilities[id] > 0.0)
+                .boxed()
+                .sorted((a, b) -> probabilities[a] != probabilities[b]
+                        ? Double.compare(probabilities[b], probabilities[a])
+                        : Integer.compare(a, b))
+                .limit(count)
+                .mapToInt(Integer::intValue)
+                .toArray();
+    }
 }
