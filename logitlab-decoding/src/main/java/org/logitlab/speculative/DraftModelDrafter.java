@@ -36,11 +36,30 @@ public final class DraftModelDrafter implements Drafter {
     private final DraftLength length;
     private final int drafts;
 
-    /**
-     * @param drafts number of drafts for {@link Shape#MULTI} (ignored otherwise)
-     */
+    private final double draftTemperature;
+
     public DraftModelDrafter(
             Model target, Model draft, int contextLength, Shape shape, DraftLength length, int drafts) {
+        this(target, draft, contextLength, shape, length, drafts, 1.0);
+    }
+
+    /**
+     * @param drafts number of drafts for {@link Shape#MULTI} (ignored otherwise)
+     * @param draftTemperature divides the draft's raw logits before the chain's shaping (1 = unchanged); any
+     *     value keeps the output lossless, it only moves q away from or towards p
+     */
+    public DraftModelDrafter(
+            Model target,
+            Model draft,
+            int contextLength,
+            Shape shape,
+            DraftLength length,
+            int drafts,
+            double draftTemperature) {
+        if (!(draftTemperature > 0) || Double.isInfinite(draftTemperature)) {
+            throw new IllegalArgumentException("draftTemperature must be finite and > 0, got " + draftTemperature);
+        }
+        this.draftTemperature = draftTemperature;
         requireSameVocabulary(target, draft);
         if (shape == null || length == null) {
             throw new IllegalArgumentException("shape and length must not be null");
@@ -92,8 +111,8 @@ public final class DraftModelDrafter implements Drafter {
         common = common < 0 ? known.length : common;
         common = Math.min(common, context.length - 1);
         session.truncate(common);
-        return session.append(Arrays.copyOfRange(context, common, context.length), false)
-                .last();
+        return scaled(session.append(Arrays.copyOfRange(context, common, context.length), false)
+                .last());
     }
 
     private DraftTree chain(DraftRequest request, float[] row, int depthLimit) {
@@ -114,7 +133,7 @@ public final class DraftModelDrafter implements Drafter {
             proposals.add(shaping.greedy() ? null : q);
             if (depth + 1 < depthLimit) {
                 shaping.accept(token);
-                row = session.append(token).last();
+                row = scaled(session.append(token).last());
             }
         }
         return DraftTree.chain(
@@ -189,7 +208,7 @@ public final class DraftModelDrafter implements Drafter {
                     parents.stream().mapToInt(Integer::intValue).toArray());
             frontierRows = new float[frontier.length][];
             for (int f = 0; f < frontier.length; f++) {
-                frontierRows[f] = logits.row(frontier[f]);
+                frontierRows[f] = scaled(logits.row(frontier[f]));
             }
         }
         return new DraftTree(
@@ -262,6 +281,15 @@ public final class DraftModelDrafter implements Drafter {
             shaping.accept(token);
         }
         return shaping;
+    }
+
+    private float[] scaled(float[] row) {
+        if (draftTemperature != 1.0) {
+            for (int id = 0; id < row.length; id++) {
+                row[id] = (float) (row[id] / draftTemperature);
+            }
+        }
+        return row;
     }
 
     @Override
