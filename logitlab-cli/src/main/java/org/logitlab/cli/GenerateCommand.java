@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.logitlab.distribution.TokenLogProb;
 import org.logitlab.generation.GeneratedToken;
 import org.logitlab.generation.GenerationResult;
@@ -35,6 +36,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Mixin
     SamplingOptions samplingOptions;
+
+    @Mixin
+    SpeculativeOptions speculativeOptions;
 
     @Option(
             names = {"-p", "--prompt"},
@@ -102,15 +106,36 @@ final class GenerateCommand implements Callable<Integer> {
                 out.print(prompt);
                 out.flush();
             }
-            GenerationResult result = new Generator(session, tokenizer, chain)
-                    .generate(promptTokens, maxTokens, logprobs, token -> {
-                        if (!json) {
-                            out.print(token.text());
-                            out.flush();
-                        }
-                    });
+            Consumer<GeneratedToken> stream = token -> {
+                if (!json) {
+                    out.print(token.text());
+                    out.flush();
+                }
+            };
+            GenerationResult result = speculativeOptions.enabled()
+                    ? speculativeOptions.generate(
+                            model,
+                            context,
+                            () -> SamplerChains.create(
+                                    settings,
+                                    model.config().vocabularySize(),
+                                    context,
+                                    id -> TokenText.display(tokenizer, id),
+                                    text -> tokenizer.encode(text, false, false)),
+                            promptTokens,
+                            maxTokens,
+                            logprobs,
+                            stream)
+                    : new Generator(session, tokenizer, chain).generate(promptTokens, maxTokens, logprobs, stream);
+            if (speculativeOptions.enabled()) {
+                speculativeOptions.report(System.err);
+            }
             if (json) {
-                out.println(JsonOutput.line(toJson(result, tokenizer)));
+                ObjectNode root = toJson(result, tokenizer);
+                if (speculativeOptions.enabled()) {
+                    speculativeOptions.addJson(root);
+                }
+                out.println(JsonOutput.line(root));
             } else {
                 String tail = result.text()
                         .substring(result.tokens().stream()
