@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.logitlab.constraint.Constraint;
 import org.logitlab.distribution.TokenLogProb;
 import org.logitlab.generation.GeneratedToken;
 import org.logitlab.generation.GenerationResult;
@@ -38,6 +40,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Mixin
     ConstraintOptions constraintOptions;
+
+    @Mixin
+    SpeculativeOptions speculativeOptions;
 
     @Option(
             names = {"-p", "--prompt"},
@@ -105,14 +110,34 @@ final class GenerateCommand implements Callable<Integer> {
                 out.print(prompt);
                 out.flush();
             }
+            Consumer<GeneratedToken> stream = token -> {
+                if (!json) {
+                    out.print(token.text());
+                    out.flush();
+                }
+            };
+            Constraint constraint = constraintOptions.build(tokenizer);
+            if (constraint != null && speculativeOptions.enabled()) {
+                throw new IllegalArgumentException(
+                        "--spec cannot be combined with --grammar/--json-schema/--regex yet");
+            }
             long started = System.nanoTime();
-            GenerationResult result = new Generator(session, tokenizer, chain, constraintOptions.build(tokenizer))
-                    .generate(promptTokens, maxTokens, logprobs, token -> {
-                        if (!json) {
-                            out.print(token.text());
-                            out.flush();
-                        }
-                    });
+            GenerationResult result = speculativeOptions.enabled()
+                    ? speculativeOptions.generate(
+                            model,
+                            context,
+                            () -> SamplerChains.create(
+                                    settings,
+                                    model.config().vocabularySize(),
+                                    context,
+                                    id -> TokenText.display(tokenizer, id),
+                                    text -> tokenizer.encode(text, false, false)),
+                            promptTokens,
+                            maxTokens,
+                            logprobs,
+                            stream)
+                    : new Generator(session, tokenizer, chain, constraint)
+                            .generate(promptTokens, maxTokens, logprobs, stream);
             double seconds = (System.nanoTime() - started) / 1e9;
             System.err.printf(
                     "generate: %d prompt + %d generated tokens in %.3f s (%.1f tokens/s), finish: %s%n",
@@ -121,8 +146,15 @@ final class GenerateCommand implements Callable<Integer> {
                     seconds,
                     result.tokens().size() / seconds,
                     result.finishReason().openAiName());
+            if (speculativeOptions.enabled()) {
+                speculativeOptions.report(System.err);
+            }
             if (json) {
-                out.println(JsonOutput.line(toJson(result, tokenizer)));
+                ObjectNode root = toJson(result, tokenizer);
+                if (speculativeOptions.enabled()) {
+                    speculativeOptions.addJson(root);
+                }
+                out.println(JsonOutput.line(root));
             } else {
                 String tail = result.text()
                         .substring(result.tokens().stream()

@@ -36,6 +36,11 @@ public final class XtcSampler implements Sampler {
         return "xtc";
     }
 
+    /** True when {@link #apply} can change the candidates (probability > 0 and threshold ≤ 0.5). */
+    public boolean isActive() {
+        return probability > 0 && threshold <= 0.5;
+    }
+
     @Override
     public void apply(Candidates candidates) {
         if (probability <= 0 || threshold > 0.5 || candidates.size() < 2) {

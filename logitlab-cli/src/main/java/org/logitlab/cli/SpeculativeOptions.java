@@ -1,0 +1,202 @@
+package org.logitlab.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.logitlab.generation.GeneratedToken;
+import org.logitlab.generation.GenerationResult;
+import org.logitlab.generation.Generator;
+import org.logitlab.model.Model;
+import org.logitlab.sampling.SamplerChain;
+import org.logitlab.speculative.DraftLength;
+import org.logitlab.speculative.DraftModelDrafter;
+import org.logitlab.speculative.Drafter;
+import org.logitlab.speculative.PromptLookupDrafter;
+import org.logitlab.speculative.RecursiveRejectionVerifier;
+import org.logitlab.speculative.SpeculativeGenerator;
+import org.logitlab.speculative.SpeculativeSamplingVerifier;
+import org.logitlab.speculative.SpeculativeStatistics;
+import org.logitlab.speculative.TokenRecyclingDrafter;
+import org.logitlab.speculative.Verifier;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code generate}'s speculative-decoding flags. Without {@code --spec} generation is plain; with it the
+ * output is the same (token for token at --temp 0, in distribution otherwise) and statistics go to stderr
+ * (and into --json).
+ */
+final class SpeculativeOptions {
+    @Option(
+            names = "--spec",
+            paramLabel = "MODE",
+            description =
+                    "Speculative decoding: draft (draft model, one draft), tree (draft model, dynamic tree),"
+                            + " multi (draft model, --drafts drafts), lookup (prompt n-gram lookup), recycle (Token Recycling).")
+    String mode;
+
+    @Option(
+            names = "--draft-model",
+            paramLabel = "FILE",
+            description = "GGUF draft model sharing the target's vocabulary.")
+    Path draftModel;
+
+    @Option(
+            names = "--draft-max",
+            defaultValue = "8",
+            paramLabel = "N",
+            description = "Longest draft (default: ${DEFAULT-VALUE}).")
+    int draftMax;
+
+    @Option(
+            names = "--draft-min",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Shortest draft before --draft-p-min may stop it (default: ${DEFAULT-VALUE}).")
+    int draftMin;
+
+    @Option(
+            names = "--draft-p-min",
+            defaultValue = "0.1",
+            paramLabel = "P",
+            description =
+                    "Stop drafting when the draft's estimated acceptance falls below P; 0 = never (default: ${DEFAULT-VALUE}).")
+    double draftPMin;
+
+    @Option(
+            names = "--draft-tree-nodes",
+            defaultValue = "24",
+            paramLabel = "N",
+            description = "Most nodes per draft tree (default: ${DEFAULT-VALUE}).")
+    int treeNodes;
+
+    @Option(
+            names = "--drafts",
+            defaultValue = "3",
+            paramLabel = "K",
+            description = "Drafts for --spec multi (default: ${DEFAULT-VALUE}).")
+    int drafts;
+
+    @Option(
+            names = "--lookup-ngram",
+            defaultValue = "3",
+            paramLabel = "N",
+            description = "Longest n-gram for --spec lookup (default: ${DEFAULT-VALUE}).")
+    int lookupNgram;
+
+    @Option(
+            names = "--compare",
+            description = "Also run plain decoding and report the speedup (each run twice, the warm one timed).")
+    boolean compare;
+
+    private SpeculativeStatistics statistics;
+    private double seconds;
+    private double plainSeconds = Double.NaN;
+
+    boolean enabled() {
+        return mode != null;
+    }
+
+    /** Runs speculative generation; {@code freshChain} gives an independent chain with the same settings. */
+    GenerationResult generate(
+            Model model,
+            int context,
+            java.util.function.Supplier<SamplerChain> freshChain,
+            int[] prompt,
+            int maxTokens,
+            int logprobs,
+            Consumer<GeneratedToken> onToken)
+            throws IOException {
+        CliValidation.requireAtLeast("--lookup-ngram", lookupNgram, 1);
+        CliValidation.requireAtLeast("--drafts", drafts, 1);
+        DraftLength length = new DraftLength(draftMax, draftMin, draftPMin, treeNodes);
+        Model draft = null;
+        if (mode.equals("draft") || mode.equals("tree") || mode.equals("multi")) {
+            if (draftModel == null) {
+                throw new IllegalArgumentException("--spec " + mode + " needs --draft-model FILE");
+            }
+            draft = Model.load(draftModel);
+        } else if (!mode.equals("lookup") && !mode.equals("recycle")) {
+            throw new IllegalArgumentException(
+                    "--spec must be one of draft, tree, multi, lookup, recycle; got '" + mode + "'");
+        }
+        if (compare) {
+            for (int run = 0; run < 2; run++) {
+                long start = System.nanoTime();
+                new Generator(model.newSession(context), model.tokenizer(), freshChain.get())
+                        .generate(prompt, maxTokens, logprobs, token -> {});
+                plainSeconds = (System.nanoTime() - start) / 1e9;
+            }
+        }
+        GenerationResult result = null;
+        for (int run = 0; run < (compare ? 2 : 1); run++) {
+            SpeculativeGenerator generator = new SpeculativeGenerator(
+                    model.newSession(context),
+                    model.tokenizer(),
+                    freshChain.get(),
+                    drafter(model, draft, context, length),
+                    verifier(),
+                    length);
+            long start = System.nanoTime();
+            boolean last = run == (compare ? 1 : 0);
+            result = generator.generate(prompt, maxTokens, logprobs, last ? onToken : token -> {});
+            seconds = (System.nanoTime() - start) / 1e9;
+            statistics = generator.lastStatistics();
+        }
+        return result;
+    }
+
+    private Drafter drafter(Model model, Model draft, int context, DraftLength length) {
+        return switch (mode) {
+            case "lookup" -> new PromptLookupDrafter(lookupNgram, 1);
+            case "recycle" -> TokenRecyclingDrafter.withDefaults(model.config().vocabularySize());
+            case "draft" -> new DraftModelDrafter(model, draft, context, DraftModelDrafter.Shape.CHAIN, length, drafts);
+            case "tree" -> new DraftModelDrafter(model, draft, context, DraftModelDrafter.Shape.TREE, length, drafts);
+            default -> new DraftModelDrafter(model, draft, context, DraftModelDrafter.Shape.MULTI, length, drafts);
+        };
+    }
+
+    private Verifier verifier() {
+        return mode.equals("lookup") || mode.equals("draft")
+                ? new SpeculativeSamplingVerifier()
+                : new RecursiveRejectionVerifier();
+    }
+
+    void report(PrintStream err) {
+        err.println(String.format(
+                Locale.ROOT,
+                "spec %s: acceptance %.3f, mean accepted length %.2f, %d target forward passes for %d tokens (%.2f tokens/pass),"
+                        + " %.1f tokens/s%s",
+                mode,
+                statistics.acceptanceRate(),
+                statistics.meanAcceptedLength(),
+                statistics.targetForwardPasses(),
+                statistics.generatedTokens(),
+                statistics.tokensPerTargetPass(),
+                statistics.generatedTokens() / seconds,
+                Double.isNaN(plainSeconds)
+                        ? ""
+                        : String.format(
+                                Locale.ROOT,
+                                "; plain %.1f tokens/s, speedup %.2fx",
+                                statistics.generatedTokens() / plainSeconds,
+                                plainSeconds / seconds)));
+    }
+
+    void addJson(ObjectNode root) {
+        ObjectNode node = root.putObject("speculative");
+        node.put("mode", mode);
+        node.put("drafted_tokens", statistics.draftedTokens());
+        node.put("accepted_tokens", statistics.acceptedTokens());
+        node.put("acceptance_rate", statistics.acceptanceRate());
+        node.put("mean_accepted_length", statistics.meanAcceptedLength());
+        node.put("target_forward_passes", statistics.targetForwardPasses());
+        node.put("tokens_per_second", statistics.generatedTokens() / seconds);
+        if (!Double.isNaN(plainSeconds)) {
+            node.put("plain_tokens_per_second", statistics.generatedTokens() / plainSeconds);
+            node.put("speedup", plainSeconds / seconds);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.logitlab.speculative;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * What a drafter may use for one proposal.
+ *
+ * @param context every known token: prompt, generated tokens and the one about to be evaluated
+ * @param maxDepth longest useful path (tokens still wanted, bounded by the draft length setting)
+ * @param maxNodes most tree nodes that fit the target's context in one verification pass
+ * @param shaping the sampler chain's shaping with {@code context} accepted; drafters copy it before use
+ * @param random draws for sampled drafts
+ */
+public record DraftRequest(int[] context, int maxDepth, int maxNodes, ChainShaping shaping, RandomGenerator random) {
+    public DraftRequest {
+        if (context == null || context.length == 0) {
+            throw new IllegalArgumentException("context must hold at least one token");
+        }
+        if (maxDepth < 0 || maxNodes < 0) {
+            throw new IllegalArgumentException(
+                    "maxDepth and maxNodes must be >= 0, got " + maxDepth + " and " + maxNodes);
+        }
+    }
+}
