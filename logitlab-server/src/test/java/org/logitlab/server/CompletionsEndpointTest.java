@@ -35,7 +35,11 @@ class CompletionsEndpointTest {
 
     /** Raw log-probs of every token after the first, from one batched pass over the whole sequence. */
     static double[] engineLogProbs(int[] tokens) {
-        Session session = server.model.newSession(tokens.length);
+        return engineLogProbs(server.model, tokens);
+    }
+
+    static double[] engineLogProbs(org.logitlab.model.Model model, int[] tokens) {
+        Session session = model.newSession(tokens.length);
         Logits logits = session.append(tokens);
         double[] logProbs = new double[tokens.length];
         logProbs[0] = Double.NaN;
