@@ -95,10 +95,27 @@ public final class ChatTemplate {
         RenderResult result = jinjava.renderForResult(source, context);
         for (TemplateError error : result.getErrors()) {
             if (error.getSeverity() == TemplateError.ErrorType.FATAL) {
-                throw ApiException.invalid("messages", "the chat template refused the messages: " + error.getMessage());
+                throw ApiException.invalid("messages", "the chat template refused the messages: " + reason(error));
             }
         }
         return result.getOutput();
+    }
+
+    /** The template's own words when it called raise_exception, else Jinjava's description. */
+    private static String reason(TemplateError error) {
+        for (Throwable cause = error.getException(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof TemplateRefusal refusal) {
+                return refusal.getMessage();
+            }
+        }
+        return error.getMessage();
+    }
+
+    /** Thrown by {@code raise_exception} in a template. */
+    static final class TemplateRefusal extends RuntimeException {
+        TemplateRefusal(String message) {
+            super(message);
+        }
     }
 
     private static String specialPiece(Tokenizer tokenizer, java.util.OptionalInt token) {
@@ -107,7 +124,7 @@ public final class ChatTemplate {
 
     /** Called by templates ({@code raise_exception('...')}) to refuse a conversation. */
     public static String raiseException(String message) {
-        throw new IllegalArgumentException(message);
+        throw new TemplateRefusal(message);
     }
 
     /** Called by templates ({@code strftime_now('%d %b %Y')}); supports the common date directives. */

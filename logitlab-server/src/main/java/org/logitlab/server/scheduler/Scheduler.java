@@ -158,6 +158,8 @@ public final class Scheduler implements AutoCloseable {
                     admitted.add(pending);
                 }
             }
+            // counted under the lock, so submit() never sees a polled sequence in neither the queue nor a slot
+            activeCount = active.size() + admitted.size();
         }
         for (Pending pending : admitted) {
             SequenceRequest request = pending.request();
