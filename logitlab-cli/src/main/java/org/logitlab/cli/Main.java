@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             LogprobsCommand.class,
             TokenizeCommand.class,
             InspectCommand.class,
+            ServeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

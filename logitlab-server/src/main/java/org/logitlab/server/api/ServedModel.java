@@ -1,0 +1,22 @@
+package org.logitlab.server.api;
+
+import org.logitlab.model.Model;
+import org.logitlab.tokenizer.Tokenizer;
+
+/**
+ * The model a server serves, with what requests are validated against.
+ *
+ * @param id the name reported in {@code model} fields and by /v1/models
+ * @param contextLength the longest sequence (prompt + completion) a request may ask for
+ * @param created seconds since the epoch when the server loaded the model
+ */
+public record ServedModel(Model model, String id, int contextLength, ChatTemplate chatTemplate, long created) {
+
+    public Tokenizer tokenizer() {
+        return model.tokenizer();
+    }
+
+    public int vocabularySize() {
+        return model.config().vocabularySize();
+    }
+}
