@@ -11,9 +11,9 @@ import org.logitlab.server.api.ChatTemplate;
 import org.logitlab.server.api.Endpoints;
 import org.logitlab.server.api.ServedModel;
 import org.logitlab.server.scheduler.BatchStepper;
+import org.logitlab.server.scheduler.MultiSequenceBatchStepper;
 import org.logitlab.server.scheduler.Scheduler;
 import org.logitlab.server.scheduler.SchedulerStatistics;
-import org.logitlab.server.scheduler.SequentialBatchStepper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +32,7 @@ public final class LogitlabServer implements AutoCloseable {
     private final Javalin app;
 
     public LogitlabServer(Model model, ServerConfig config) {
-        this(model, config, new SequentialBatchStepper());
+        this(model, config, new MultiSequenceBatchStepper(model));
     }
 
     /** @param stepper how each engine step runs its forward passes (the seam for a multi-sequence batched pass) */

@@ -7,7 +7,7 @@ import org.logitlab.session.Logits;
  * Runs one engine step: the next forward pass of every active sequence. The {@link Scheduler} collects, per
  * step, each active session with the tokens it must evaluate (a whole prompt for a sequence that just joined,
  * one sampled token otherwise) and hands them over together, so an implementation may pack them into one
- * multi-sequence batched forward pass. The first implementation, {@link SequentialBatchStepper}, runs them in
+ * multi-sequence batched forward pass ({@link MultiSequenceBatchStepper}, the default); {@link SequentialBatchStepper} runs them in
  * turn.
  *
  * <p>Called only from the scheduler's engine thread; each session belongs to exactly one input.
