@@ -296,6 +296,61 @@ final class VectorTensorKernels implements TensorKernels {
         return sumLanes(sum);
     }
 
+    /**
+     * For batches: a Q8_0 or Q4_0 row's integer quants widened to floats (in element order) and its F16
+     * block scales, so that the row is decoded once and then multiplied with every token by {@link
+     * #dotWidened}, which performs exactly the float operations of {@link #dotQ8_0} / {@link #dotQ4_0}.
+     */
+    static void widenQuants(
+            TensorType type, MemorySegment data, long rowOffset, int columns, float[] quants, float[] scales) {
+        for (int block = 0; block < columns / 32; block++) {
+            if (type == TensorType.Q8_0) {
+                long offset = rowOffset + (long) block * Q8_0_BYTES;
+                scales[block] = float16(data, offset);
+                for (int k = 0; k < 32; k += LANES) {
+                    bytesToFloats(loadBytes(data, offset + 2 + k)).intoArray(quants, block * 32 + k);
+                }
+            } else {
+                long offset = rowOffset + (long) block * Q4_0_BYTES;
+                scales[block] = float16(data, offset);
+                for (int k = 0; k < 16; k += LANES) {
+                    ByteVector packed = loadBytes(data, offset + 2 + k);
+                    bytesToFloats(lowNibbles(packed).sub((byte) 8)).intoArray(quants, block * 32 + k);
+                    bytesToFloats(highNibbles(packed).sub((byte) 8)).intoArray(quants, block * 32 + 16 + k);
+                }
+            }
+        }
+    }
+
+    /** The dot of a row widened by {@link #widenQuants} with token {@code token} of Q8_0 activations. */
+    static float dotWidened(TensorType type, float[] quants, float[] weightScales, Activations activations, int token) {
+        float[] a = activations.values;
+        int aStart = activations.valuesStart(token);
+        int scales = activations.scalesStart(token);
+        FloatVector sum = FloatVector.zero(FLOATS);
+        boolean halves = type == TensorType.Q4_0; // dotQ4_0's order: element k, then k + 16
+        for (int block = 0; block < activations.columns / 32; block++) {
+            int base = block * 32;
+            FloatVector integers = FloatVector.zero(FLOATS);
+            if (halves) {
+                for (int k = 0; k < 16; k += LANES) {
+                    integers = FloatVector.fromArray(FLOATS, quants, base + k)
+                            .fma(FloatVector.fromArray(FLOATS, a, aStart + base + k), integers);
+                    integers = FloatVector.fromArray(FLOATS, quants, base + 16 + k)
+                            .fma(FloatVector.fromArray(FLOATS, a, aStart + base + 16 + k), integers);
+                }
+            } else {
+                for (int k = 0; k < 32; k += LANES) {
+                    integers = FloatVector.fromArray(FLOATS, quants, base + k)
+                            .fma(FloatVector.fromArray(FLOATS, a, aStart + base + k), integers);
+                }
+            }
+            float d = weightScales[block] * activations.scales[scales + block];
+            sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
+        }
+        return sumLanes(sum);
+    }
+
     private static float dotQ4_1(MemorySegment data, long rowOffset, Activations activations, int token) {
         float[] a = activations.values;
         int aStart = activations.valuesStart(token);
