@@ -10,6 +10,11 @@ enum ActivationFormat {
     BFLOAT16_ROUNDED(1),
     /** Blocks of 32: an F16 scale and 32 integers in [-127, 127] ({@code block_q8_0}). */
     Q8_0(32),
+    /**
+     * {@code block_q8_1}: as {@link #Q8_0} plus, per block, {@code s = d·Σq} (F16), which the Q4_1/Q5_1
+     * dots multiply with the weights' block minimum.
+     */
+    Q8_1(32),
     /** Blocks of 256: a float scale, 256 integers and 16 sums of 16 ({@code block_q8_K}). */
     Q8_K(256);
 
@@ -28,7 +33,8 @@ enum ActivationFormat {
             case F32 -> FLOAT32;
             case F16 -> FLOAT16_ROUNDED;
             case BF16 -> BFLOAT16_ROUNDED;
-            case Q8_0, Q4_0 -> Q8_0;
+            case Q8_0, Q4_0, Q5_0 -> Q8_0;
+            case Q4_1, Q5_1 -> Q8_1;
             case Q4_K, Q6_K -> Q8_K;
             default -> throw new IllegalArgumentException("no activation format for weight type " + type);
         };

@@ -22,17 +22,54 @@ final class ActivationQuantizer {
      */
     static void quantizeQ8_0(
             float[] x, int xOffset, int length, float[] quants, int quantsOffset, float[] scales, int scalesOffset) {
+        quantizeQ8_0Or1(x, xOffset, length, quants, quantsOffset, scales, scalesOffset, null, 0);
+    }
+
+    /**
+     * {@code quantize_row_q8_1} (x86 AVX2 path): quants and {@code d} exactly as {@link #quantizeQ8_0}, and per
+     * block {@code s = F16(d · Σq)} with the unrounded float {@code d}.
+     */
+    static void quantizeQ8_1(
+            float[] x,
+            int xOffset,
+            int length,
+            float[] quants,
+            int quantsOffset,
+            float[] scales,
+            int scalesOffset,
+            float[] blockSums,
+            int blockSumsOffset) {
+        quantizeQ8_0Or1(x, xOffset, length, quants, quantsOffset, scales, scalesOffset, blockSums, blockSumsOffset);
+    }
+
+    private static void quantizeQ8_0Or1(
+            float[] x,
+            int xOffset,
+            int length,
+            float[] quants,
+            int quantsOffset,
+            float[] scales,
+            int scalesOffset,
+            float[] blockSums,
+            int blockSumsOffset) {
         for (int block = 0; block < length / Q8_0_BLOCK; block++) {
             int start = xOffset + block * Q8_0_BLOCK;
             float amax = 0;
             for (int i = 0; i < Q8_0_BLOCK; i++) {
                 amax = Math.max(amax, Math.abs(x[start + i]));
             }
-            scales[scalesOffset + block] = HalfPrecision.roundToFloat16(amax / 127f);
+            float d = amax / 127f;
+            scales[scalesOffset + block] = HalfPrecision.roundToFloat16(d);
             float inverse = amax != 0 ? 127f / amax : 0f;
             int out = quantsOffset + block * Q8_0_BLOCK;
+            int sum = 0;
             for (int i = 0; i < Q8_0_BLOCK; i++) {
-                quants[out + i] = (float) Math.rint(x[start + i] * inverse);
+                float q = (float) Math.rint(x[start + i] * inverse);
+                quants[out + i] = q;
+                sum += (int) q;
+            }
+            if (blockSums != null) {
+                blockSums[blockSumsOffset + block] = HalfPrecision.roundToFloat16(d * sum);
             }
         }
     }

@@ -18,6 +18,9 @@ final class Activations {
     int valuesOffset;
     float[] scales = new float[0];
     int[] groupSums = new int[0];
+    /** For Q8_1: per block {@code d·Σq} as F16, at {@link #scalesStart}. */
+    float[] blockSums = new float[0];
+
     private float[] ownValues = new float[0];
 
     /** Converts {@code tokens} rows of {@code columns} values starting at {@code x[xOffset]}. */
@@ -53,6 +56,25 @@ final class Activations {
                 for (int t = 0; t < tokens; t++) {
                     ActivationQuantizer.quantizeQ8_0(
                             x, xOffset + t * columns, columns, values, t * columns, scales, t * blocks);
+                }
+            }
+            case Q8_1 -> {
+                int blocks = columns / ActivationQuantizer.Q8_0_BLOCK;
+                growScales(tokens * blocks);
+                if (blockSums.length < tokens * blocks) {
+                    blockSums = new float[tokens * blocks];
+                }
+                for (int t = 0; t < tokens; t++) {
+                    ActivationQuantizer.quantizeQ8_1(
+                            x,
+                            xOffset + t * columns,
+                            columns,
+                            values,
+                            t * columns,
+                            scales,
+                            t * blocks,
+                            blockSums,
+                            t * blocks);
                 }
             }
             case Q8_K -> {

@@ -12,6 +12,12 @@ import java.nio.ByteOrder;
  *   <li>{@code block_q8_0} (34 bytes): F16 {@code d}, 32 × int8; value = q·d.
  *   <li>{@code block_q4_0} (18 bytes): F16 {@code d}, 16 bytes; byte j holds element j in its low nibble
  *       and element j + 16 in its high nibble; value = (q − 8)·d.
+ *   <li>{@code block_q4_1} (20 bytes): F16 {@code d}, F16 {@code m}, 16 bytes of nibbles as Q4_0; value =
+ *       q·d + m with q in [0, 15].
+ *   <li>{@code block_q5_0} (22 bytes): F16 {@code d}, 4 bytes {@code qh}, 16 bytes of nibbles as Q4_0. Bit
+ *       i of {@code qh} (read as a little-endian uint32) is the fifth bit of element i; value = (q − 16)·d.
+ *   <li>{@code block_q5_1} (24 bytes): F16 {@code d}, F16 {@code m}, {@code qh}, nibbles as Q5_0; value = q·d
+ *       + m with q in [0, 31].
  *   <li>{@code block_q4_K} (144 bytes, 256 elements): F16 {@code d}, F16 {@code dmin}, 12 bytes packing
  *       eight 6-bit scales and eight 6-bit mins, 128 bytes of nibbles. Each 64 elements share 32 bytes:
  *       low nibbles are the first sub-block of 32, high nibbles the second; value = d·scale·q − dmin·min.
@@ -21,10 +27,14 @@ import java.nio.ByteOrder;
  */
 final class BlockLayout {
     static final ValueLayout.OfShort SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     static final int Q8_0_BYTES = 34;
     static final int Q4_0_BYTES = 18;
+    static final int Q4_1_BYTES = 20;
+    static final int Q5_0_BYTES = 22;
+    static final int Q5_1_BYTES = 24;
     static final int Q4_K_BYTES = 144;
     static final int Q4_K_SCALES = 4;
     static final int Q4_K_QUANTS = 16;
@@ -45,6 +55,21 @@ final class BlockLayout {
 
     static float float16(MemorySegment data, long offset) {
         return Float.float16ToFloat(data.get(SHORT, offset));
+    }
+
+    /** The 32 fifth bits of a Q5_0/Q5_1 block whose {@code qh} starts at {@code offset}. */
+    static int q5HighBits(MemorySegment data, long offset) {
+        return data.get(INT, offset);
+    }
+
+    /**
+     * The 5-bit quant (0–31) of element {@code e} (0–31) of a Q5 block, as ggml's {@code dequantize_row_q5_0}:
+     * the nibble (low for e < 16, high for e ≥ 16) of byte {@code e mod 16}, joined with bit e of {@code qh}.
+     */
+    static int q5Quant(MemorySegment data, long quantsOffset, int highBits, int e) {
+        int packed = unsignedByte(data, quantsOffset + (e & 15));
+        int nibble = e < 16 ? packed & 0xF : packed >>> 4;
+        return nibble | (((highBits >>> e) & 1) << 4);
     }
 
     /**

@@ -2,8 +2,11 @@ package org.logitlab.tensor;
 
 import static org.logitlab.tensor.BlockLayout.FLOAT;
 import static org.logitlab.tensor.BlockLayout.Q4_0_BYTES;
+import static org.logitlab.tensor.BlockLayout.Q4_1_BYTES;
 import static org.logitlab.tensor.BlockLayout.Q4_K_BYTES;
 import static org.logitlab.tensor.BlockLayout.Q4_K_QUANTS;
+import static org.logitlab.tensor.BlockLayout.Q5_0_BYTES;
+import static org.logitlab.tensor.BlockLayout.Q5_1_BYTES;
 import static org.logitlab.tensor.BlockLayout.Q6_K_BYTES;
 import static org.logitlab.tensor.BlockLayout.Q6_K_D;
 import static org.logitlab.tensor.BlockLayout.Q6_K_SCALES;
@@ -12,6 +15,8 @@ import static org.logitlab.tensor.BlockLayout.SHORT;
 import static org.logitlab.tensor.BlockLayout.float16;
 import static org.logitlab.tensor.BlockLayout.q4kMin;
 import static org.logitlab.tensor.BlockLayout.q4kScale;
+import static org.logitlab.tensor.BlockLayout.q5HighBits;
+import static org.logitlab.tensor.BlockLayout.q5Quant;
 import static org.logitlab.tensor.BlockLayout.q6kQuant;
 import static org.logitlab.tensor.BlockLayout.signedByte;
 import static org.logitlab.tensor.BlockLayout.unsignedByte;
@@ -65,6 +70,40 @@ final class ScalarTensorKernels implements TensorKernels {
                         int packed = unsignedByte(data, offset + 2 + j);
                         out[base + j] = ((packed & 0xF) - 8) * d;
                         out[base + j + 16] = ((packed >>> 4) - 8) * d;
+                    }
+                }
+            }
+            case Q4_1 -> {
+                for (int block = 0; block < elements / 32; block++) {
+                    long offset = byteOffset + (long) block * Q4_1_BYTES;
+                    float d = float16(data, offset);
+                    float m = float16(data, offset + 2);
+                    int base = outOffset + block * 32;
+                    for (int j = 0; j < 16; j++) {
+                        int packed = unsignedByte(data, offset + 4 + j);
+                        out[base + j] = (packed & 0xF) * d + m;
+                        out[base + j + 16] = (packed >>> 4) * d + m;
+                    }
+                }
+            }
+            case Q5_0 -> {
+                for (int block = 0; block < elements / 32; block++) {
+                    long offset = byteOffset + (long) block * Q5_0_BYTES;
+                    float d = float16(data, offset);
+                    int highBits = q5HighBits(data, offset + 2);
+                    for (int e = 0; e < 32; e++) {
+                        out[outOffset + block * 32 + e] = (q5Quant(data, offset + 6, highBits, e) - 16) * d;
+                    }
+                }
+            }
+            case Q5_1 -> {
+                for (int block = 0; block < elements / 32; block++) {
+                    long offset = byteOffset + (long) block * Q5_1_BYTES;
+                    float d = float16(data, offset);
+                    float m = float16(data, offset + 2);
+                    int highBits = q5HighBits(data, offset + 4);
+                    for (int e = 0; e < 32; e++) {
+                        out[outOffset + block * 32 + e] = q5Quant(data, offset + 8, highBits, e) * d + m;
                     }
                 }
             }
@@ -132,6 +171,9 @@ final class ScalarTensorKernels implements TensorKernels {
             }
             case Q8_0 -> dotQ8_0(data, rowOffset, activations, token);
             case Q4_0 -> dotQ4_0(data, rowOffset, activations, token);
+            case Q4_1 -> dotQ4_1(data, rowOffset, activations, token);
+            case Q5_0 -> dotQ5_0(data, rowOffset, activations, token);
+            case Q5_1 -> dotQ5_1(data, rowOffset, activations, token);
             case Q4_K -> dotQ4_K(data, rowOffset, activations, token);
             case Q6_K -> dotQ6_K(data, rowOffset, activations, token);
             default -> throw unsupported(type);
@@ -171,6 +213,67 @@ final class ScalarTensorKernels implements TensorKernels {
             sum += sumi * (float16(data, offset) * activations.scales[scales + block]);
         }
         return sum;
+    }
+
+    /** As ggml's AVX2 {@code ggml_vec_dot_q4_1_q8_1}: Σ d_x·d_y·Σq_x·q_y + Σ m_x·s_y, the two sums apart. */
+    private static float dotQ4_1(MemorySegment data, long rowOffset, Activations activations, int token) {
+        float[] a = activations.values;
+        int aStart = activations.valuesStart(token);
+        int scales = activations.scalesStart(token);
+        float sum = 0;
+        float minimums = 0;
+        for (int block = 0; block < activations.columns / 32; block++) {
+            long offset = rowOffset + (long) block * Q4_1_BYTES;
+            int base = aStart + block * 32;
+            int sumi = 0;
+            for (int j = 0; j < 16; j++) {
+                int packed = unsignedByte(data, offset + 4 + j);
+                sumi += (packed & 0xF) * (int) a[base + j] + (packed >>> 4) * (int) a[base + j + 16];
+            }
+            sum += sumi * (float16(data, offset) * activations.scales[scales + block]);
+            minimums += float16(data, offset + 2) * activations.blockSums[scales + block];
+        }
+        return sum + minimums;
+    }
+
+    /** As ggml's AVX2 {@code ggml_vec_dot_q5_0_q8_0}: like Q4_0 with 5-bit quants offset by 16. */
+    private static float dotQ5_0(MemorySegment data, long rowOffset, Activations activations, int token) {
+        float[] a = activations.values;
+        int aStart = activations.valuesStart(token);
+        int scales = activations.scalesStart(token);
+        float sum = 0;
+        for (int block = 0; block < activations.columns / 32; block++) {
+            long offset = rowOffset + (long) block * Q5_0_BYTES;
+            int highBits = q5HighBits(data, offset + 2);
+            int base = aStart + block * 32;
+            int sumi = 0;
+            for (int e = 0; e < 32; e++) {
+                sumi += (q5Quant(data, offset + 6, highBits, e) - 16) * (int) a[base + e];
+            }
+            sum += sumi * (float16(data, offset) * activations.scales[scales + block]);
+        }
+        return sum;
+    }
+
+    /** As ggml's AVX2 {@code ggml_vec_dot_q5_1_q8_1}. */
+    private static float dotQ5_1(MemorySegment data, long rowOffset, Activations activations, int token) {
+        float[] a = activations.values;
+        int aStart = activations.valuesStart(token);
+        int scales = activations.scalesStart(token);
+        float sum = 0;
+        float minimums = 0;
+        for (int block = 0; block < activations.columns / 32; block++) {
+            long offset = rowOffset + (long) block * Q5_1_BYTES;
+            int highBits = q5HighBits(data, offset + 4);
+            int base = aStart + block * 32;
+            int sumi = 0;
+            for (int e = 0; e < 32; e++) {
+                sumi += q5Quant(data, offset + 8, highBits, e) * (int) a[base + e];
+            }
+            sum += sumi * (float16(data, offset) * activations.scales[scales + block]);
+            minimums += float16(data, offset + 2) * activations.blockSums[scales + block];
+        }
+        return sum + minimums;
     }
 
     private static float dotQ4_K(MemorySegment data, long rowOffset, Activations activations, int token) {

@@ -1,8 +1,11 @@
 package org.logitlab.tensor;
 
 import static org.logitlab.tensor.BlockLayout.Q4_0_BYTES;
+import static org.logitlab.tensor.BlockLayout.Q4_1_BYTES;
 import static org.logitlab.tensor.BlockLayout.Q4_K_BYTES;
 import static org.logitlab.tensor.BlockLayout.Q4_K_QUANTS;
+import static org.logitlab.tensor.BlockLayout.Q5_0_BYTES;
+import static org.logitlab.tensor.BlockLayout.Q5_1_BYTES;
 import static org.logitlab.tensor.BlockLayout.Q6_K_BYTES;
 import static org.logitlab.tensor.BlockLayout.Q6_K_D;
 import static org.logitlab.tensor.BlockLayout.Q6_K_HIGH_BITS;
@@ -11,12 +14,14 @@ import static org.logitlab.tensor.BlockLayout.Q8_0_BYTES;
 import static org.logitlab.tensor.BlockLayout.float16;
 import static org.logitlab.tensor.BlockLayout.q4kMin;
 import static org.logitlab.tensor.BlockLayout.q4kScale;
+import static org.logitlab.tensor.BlockLayout.q5HighBits;
 import static org.logitlab.tensor.BlockLayout.signedByte;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
@@ -42,7 +47,11 @@ final class VectorTensorKernels implements TensorKernels {
     private static final int LANES = FLOATS.length();
     private static final VectorSpecies<Byte> BYTES =
             VectorSpecies.of(byte.class, VectorShape.forBitSize(Math.max(64, LANES * 8)));
+    private static final VectorSpecies<Integer> INTS = FLOATS.withLanes(int.class);
     private static final ByteOrder LITTLE = ByteOrder.LITTLE_ENDIAN;
+    /** Element index within a 32-element block, as shift counts for the fifth bits of Q5 quants. */
+    private static final int[] BIT_POSITIONS =
+            java.util.stream.IntStream.range(0, 32).toArray();
 
     private static final VectorShuffle<Float> SWAP_8 = VectorShuffle.fromOp(FLOATS, i -> i ^ 8);
     private static final VectorShuffle<Float> SWAP_4 = VectorShuffle.fromOp(FLOATS, i -> i ^ 4);
@@ -83,6 +92,25 @@ final class VectorTensorKernels implements TensorKernels {
         return packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F);
     }
 
+    /**
+     * Unsigned 5-bit quants of elements {@code e … e+LANES−1} (e a multiple of LANES) of a Q5_0/Q5_1 block:
+     * nibbles of bytes {@code e mod 16 …} (low for e < 16) joined with bits e… of {@code qh} as bit 4.
+     */
+    private static IntVector q5Quants(MemorySegment data, long quantsOffset, int highBits, int e) {
+        ByteVector packed = loadBytes(data, quantsOffset + (e & 15));
+        ByteVector nibbles = e < 16 ? lowNibbles(packed) : highNibbles(packed);
+        IntVector quants = (IntVector) nibbles.convertShape(VectorOperators.B2I, INTS, 0);
+        IntVector fifthBits = IntVector.broadcast(INTS, highBits)
+                .lanewise(VectorOperators.LSHR, IntVector.fromArray(INTS, BIT_POSITIONS, e))
+                .and(1)
+                .lanewise(VectorOperators.LSHL, 4);
+        return quants.or(fifthBits);
+    }
+
+    private static FloatVector intsToFloats(IntVector ints) {
+        return (FloatVector) ints.convertShape(VectorOperators.I2F, FLOATS, 0);
+    }
+
     @Override
     public void dequantize(
             TensorType type, MemorySegment data, long byteOffset, int elements, float[] out, int outOffset) {
@@ -108,6 +136,45 @@ final class VectorTensorKernels implements TensorKernels {
                         ByteVector packed = loadBytes(data, offset + 2 + k);
                         bytesToFloats(lowNibbles(packed).sub((byte) 8)).mul(d).intoArray(out, base + k);
                         bytesToFloats(highNibbles(packed).sub((byte) 8)).mul(d).intoArray(out, base + 16 + k);
+                    }
+                }
+            }
+            case Q4_1 -> {
+                for (int block = 0; block < elements / 32; block++) {
+                    long offset = byteOffset + (long) block * Q4_1_BYTES;
+                    float d = float16(data, offset);
+                    float m = float16(data, offset + 2);
+                    int base = outOffset + block * 32;
+                    for (int k = 0; k < 16; k += LANES) {
+                        ByteVector packed = loadBytes(data, offset + 4 + k);
+                        bytesToFloats(lowNibbles(packed)).mul(d).add(m).intoArray(out, base + k);
+                        bytesToFloats(highNibbles(packed)).mul(d).add(m).intoArray(out, base + 16 + k);
+                    }
+                }
+            }
+            case Q5_0 -> {
+                for (int block = 0; block < elements / 32; block++) {
+                    long offset = byteOffset + (long) block * Q5_0_BYTES;
+                    float d = float16(data, offset);
+                    int highBits = q5HighBits(data, offset + 2);
+                    for (int e = 0; e < 32; e += LANES) {
+                        intsToFloats(q5Quants(data, offset + 6, highBits, e).sub(16))
+                                .mul(d)
+                                .intoArray(out, outOffset + block * 32 + e);
+                    }
+                }
+            }
+            case Q5_1 -> {
+                for (int block = 0; block < elements / 32; block++) {
+                    long offset = byteOffset + (long) block * Q5_1_BYTES;
+                    float d = float16(data, offset);
+                    float m = float16(data, offset + 2);
+                    int highBits = q5HighBits(data, offset + 4);
+                    for (int e = 0; e < 32; e += LANES) {
+                        intsToFloats(q5Quants(data, offset + 8, highBits, e))
+                                .mul(d)
+                                .add(m)
+                                .intoArray(out, outOffset + block * 32 + e);
                     }
                 }
             }
@@ -180,6 +247,9 @@ final class VectorTensorKernels implements TensorKernels {
                         type, data, rowOffset, activations.values, activations.valuesStart(token), activations.columns);
             case Q8_0 -> dotQ8_0(data, rowOffset, activations, token);
             case Q4_0 -> dotQ4_0(data, rowOffset, activations, token);
+            case Q4_1 -> dotQ4_1(data, rowOffset, activations, token);
+            case Q5_0 -> dotQ5_0(data, rowOffset, activations, token);
+            case Q5_1 -> dotQ5_1(data, rowOffset, activations, token);
             case Q4_K -> dotQ4_K(data, rowOffset, activations, token);
             case Q6_K -> dotQ6_K(data, rowOffset, activations, token);
             default -> throw ScalarTensorKernels.unsupported(type);
@@ -224,6 +294,125 @@ final class VectorTensorKernels implements TensorKernels {
             sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
         }
         return sumLanes(sum);
+    }
+
+    /**
+     * For batches: a Q8_0 or Q4_0 row's integer quants widened to floats (in element order) and its F16
+     * block scales, so that the row is decoded once and then multiplied with every token by {@link
+     * #dotWidened}, which performs exactly the float operations of {@link #dotQ8_0} / {@link #dotQ4_0}.
+     */
+    static void widenQuants(
+            TensorType type, MemorySegment data, long rowOffset, int columns, float[] quants, float[] scales) {
+        for (int block = 0; block < columns / 32; block++) {
+            if (type == TensorType.Q8_0) {
+                long offset = rowOffset + (long) block * Q8_0_BYTES;
+                scales[block] = float16(data, offset);
+                for (int k = 0; k < 32; k += LANES) {
+                    bytesToFloats(loadBytes(data, offset + 2 + k)).intoArray(quants, block * 32 + k);
+                }
+            } else {
+                long offset = rowOffset + (long) block * Q4_0_BYTES;
+                scales[block] = float16(data, offset);
+                for (int k = 0; k < 16; k += LANES) {
+                    ByteVector packed = loadBytes(data, offset + 2 + k);
+                    bytesToFloats(lowNibbles(packed).sub((byte) 8)).intoArray(quants, block * 32 + k);
+                    bytesToFloats(highNibbles(packed).sub((byte) 8)).intoArray(quants, block * 32 + 16 + k);
+                }
+            }
+        }
+    }
+
+    /** The dot of a row widened by {@link #widenQuants} with token {@code token} of Q8_0 activations. */
+    static float dotWidened(TensorType type, float[] quants, float[] weightScales, Activations activations, int token) {
+        float[] a = activations.values;
+        int aStart = activations.valuesStart(token);
+        int scales = activations.scalesStart(token);
+        FloatVector sum = FloatVector.zero(FLOATS);
+        boolean halves = type == TensorType.Q4_0; // dotQ4_0's order: element k, then k + 16
+        for (int block = 0; block < activations.columns / 32; block++) {
+            int base = block * 32;
+            FloatVector integers = FloatVector.zero(FLOATS);
+            if (halves) {
+                for (int k = 0; k < 16; k += LANES) {
+                    integers = FloatVector.fromArray(FLOATS, quants, base + k)
+                            .fma(FloatVector.fromArray(FLOATS, a, aStart + base + k), integers);
+                    integers = FloatVector.fromArray(FLOATS, quants, base + 16 + k)
+                            .fma(FloatVector.fromArray(FLOATS, a, aStart + base + 16 + k), integers);
+                }
+            } else {
+                for (int k = 0; k < 32; k += LANES) {
+                    integers = FloatVector.fromArray(FLOATS, quants, base + k)
+                            .fma(FloatVector.fromArray(FLOATS, a, aStart + base + k), integers);
+                }
+            }
+            float d = weightScales[block] * activations.scales[scales + block];
+            sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
+        }
+        return sumLanes(sum);
+    }
+
+    private static float dotQ4_1(MemorySegment data, long rowOffset, Activations activations, int token) {
+        float[] a = activations.values;
+        int aStart = activations.valuesStart(token);
+        int scales = activations.scalesStart(token);
+        FloatVector sum = FloatVector.zero(FLOATS);
+        float minimums = 0;
+        for (int block = 0; block < activations.columns / 32; block++) {
+            long offset = rowOffset + (long) block * Q4_1_BYTES;
+            int base = aStart + block * 32;
+            FloatVector integers = FloatVector.zero(FLOATS);
+            for (int k = 0; k < 16; k += LANES) {
+                ByteVector packed = loadBytes(data, offset + 4 + k);
+                integers = bytesToFloats(lowNibbles(packed)).fma(FloatVector.fromArray(FLOATS, a, base + k), integers);
+                integers = bytesToFloats(highNibbles(packed))
+                        .fma(FloatVector.fromArray(FLOATS, a, base + 16 + k), integers);
+            }
+            float d = float16(data, offset) * activations.scales[scales + block];
+            sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
+            minimums += float16(data, offset + 2) * activations.blockSums[scales + block];
+        }
+        return sumLanes(sum) + minimums;
+    }
+
+    private static float dotQ5_0(MemorySegment data, long rowOffset, Activations activations, int token) {
+        float[] a = activations.values;
+        int aStart = activations.valuesStart(token);
+        int scales = activations.scalesStart(token);
+        FloatVector sum = FloatVector.zero(FLOATS);
+        for (int block = 0; block < activations.columns / 32; block++) {
+            long offset = rowOffset + (long) block * Q5_0_BYTES;
+            int highBits = q5HighBits(data, offset + 2);
+            FloatVector integers = FloatVector.zero(FLOATS);
+            for (int e = 0; e < 32; e += LANES) {
+                FloatVector x = FloatVector.fromArray(FLOATS, a, aStart + block * 32 + e);
+                integers = intsToFloats(q5Quants(data, offset + 6, highBits, e).sub(16))
+                        .fma(x, integers);
+            }
+            float d = float16(data, offset) * activations.scales[scales + block];
+            sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
+        }
+        return sumLanes(sum);
+    }
+
+    private static float dotQ5_1(MemorySegment data, long rowOffset, Activations activations, int token) {
+        float[] a = activations.values;
+        int aStart = activations.valuesStart(token);
+        int scales = activations.scalesStart(token);
+        FloatVector sum = FloatVector.zero(FLOATS);
+        float minimums = 0;
+        for (int block = 0; block < activations.columns / 32; block++) {
+            long offset = rowOffset + (long) block * Q5_1_BYTES;
+            int highBits = q5HighBits(data, offset + 4);
+            FloatVector integers = FloatVector.zero(FLOATS);
+            for (int e = 0; e < 32; e += LANES) {
+                FloatVector x = FloatVector.fromArray(FLOATS, a, aStart + block * 32 + e);
+                integers = intsToFloats(q5Quants(data, offset + 8, highBits, e)).fma(x, integers);
+            }
+            float d = float16(data, offset) * activations.scales[scales + block];
+            sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
+            minimums += float16(data, offset + 2) * activations.blockSums[scales + block];
+        }
+        return sumLanes(sum) + minimums;
     }
 
     private static float dotQ4_K(MemorySegment data, long rowOffset, Activations activations, int token) {

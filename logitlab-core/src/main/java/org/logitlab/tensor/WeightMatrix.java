@@ -29,6 +29,7 @@ import org.logitlab.gguf.GgufTensor;
  */
 public final class WeightMatrix {
     private static final ThreadLocal<MultiplyTask> TASKS = ThreadLocal.withInitial(MultiplyTask::new);
+    private static final ThreadLocal<float[]> SCALE_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[][]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private final String name;
@@ -177,8 +178,21 @@ public final class WeightMatrix {
 
     private void multiplyRows(Activations activations, float[] out, int outOffset, int start, int end) {
         int tokens = activations.tokens;
-        boolean dequantizeFirst = activationFormat == ActivationFormat.FLOAT32 && computeType.quantized();
-        float[] row = dequantizeFirst ? rowScratch(columns) : null;
+        // F16/BF16 rows are widened once and then dotted as floats: the same products and sums as a direct
+        // F16 dot, without converting the row again for every token.
+        boolean dequantizeFirst = (activationFormat == ActivationFormat.FLOAT32 && computeType.quantized())
+                || computeType == TensorType.F16
+                || computeType == TensorType.BF16;
+        boolean widenQuants = tokens > 1
+                && kernels instanceof VectorTensorKernels
+                && (computeType == TensorType.Q8_0 || computeType == TensorType.Q4_0)
+                && activationFormat == ActivationFormat.Q8_0;
+        float[] row = dequantizeFirst || widenQuants ? rowScratch(columns) : null;
+        float[] weightScales = widenQuants ? SCALE_SCRATCH.get() : null;
+        if (widenQuants && weightScales.length < columns / 32) {
+            weightScales = new float[columns / 32];
+            SCALE_SCRATCH.set(weightScales);
+        }
         for (int r = start; r < end; r++) {
             long rowOffset = r * rowBytes;
             if (dequantizeFirst) {
@@ -186,6 +200,13 @@ public final class WeightMatrix {
                 for (int t = 0; t < tokens; t++) {
                     out[outOffset + t * rows + r] =
                             kernels.dot(row, 0, activations.values, activations.valuesStart(t), columns);
+                }
+            } else if (widenQuants) {
+                // Decoded once, multiplied with every token while in L1: same float operations as the row dot.
+                VectorTensorKernels.widenQuants(computeType, data, rowOffset, columns, row, weightScales);
+                for (int t = 0; t < tokens; t++) {
+                    out[outOffset + t * rows + r] =
+                            VectorTensorKernels.dotWidened(computeType, row, weightScales, activations, t);
                 }
             } else {
                 for (int t = 0; t < tokens; t++) {

@@ -45,6 +45,23 @@ class ActivationQuantizerTest {
     }
 
     @Test
+    void q8_1AddsTheQuantSumTimesTheUnroundedScale() {
+        // amax = 1: quants and the F16 d as Q8_0 (127 and -110, Σq = 17), and s = F16(d·Σq) with the float
+        // d = 1/127 as ggml's AVX2 quantize_row_q8_1: 0.1339111328125, where the F16 d would give 0.1337890625.
+        float[] x = new float[32];
+        x[0] = 1f;
+        x[1] = -110f / 127f;
+        float[] quants = new float[32];
+        float[] scales = new float[1];
+        float[] sums = new float[1];
+        ActivationQuantizer.quantizeQ8_1(x, 0, 32, quants, 0, scales, 0, sums, 0);
+        assertThat(scales[0]).isEqualTo(0.00787353515625f);
+        assertThat(quants[0]).isEqualTo(127f);
+        assertThat(quants[1]).isEqualTo(-110f);
+        assertThat(sums[0]).isEqualTo(0.1339111328125f);
+    }
+
+    @Test
     void q8_0LeavesAnAllZeroBlockAtZeroScale() {
         float[] quants = new float[32];
         Arrays.fill(quants, 9f);

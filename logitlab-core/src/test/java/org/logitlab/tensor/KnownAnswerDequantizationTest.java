@@ -64,6 +64,75 @@ class KnownAnswerDequantizationTest {
 
     @ParameterizedTest
     @MethodSource("kernels")
+    void q4_1AddsTheBlockMinimumToUnsignedNibbles(Supplier<TensorKernels> kernels) {
+        // d = 0.5 (0x3800), m = -2 (0xC000); byte j = j | (15 - j) << 4. Element j = 0.5·j − 2, element
+        // 16 + j = 0.5·(15 − j) − 2: element 0 = -2, element 15 = 5.5, element 16 = 5.5, element 31 = -2.
+        MemorySegment data = TestTensors.allocate(20);
+        data.set(TestTensors.SHORT, 0, (short) 0x3800);
+        data.set(TestTensors.SHORT, 2, (short) 0xC000);
+        for (int j = 0; j < 16; j++) {
+            putByte(data, 4 + j, j | ((15 - j) << 4));
+        }
+        float[] values = dequantize(kernels, TensorType.Q4_1, data, 32);
+        for (int j = 0; j < 16; j++) {
+            assertThat(values[j]).as("element %d", j).isEqualTo(0.5f * j - 2);
+            assertThat(values[16 + j]).as("element %d", 16 + j).isEqualTo(0.5f * (15 - j) - 2);
+        }
+        assertThat(values[15]).isEqualTo(5.5f);
+    }
+
+    /** Q5 quant of element e in these tests: 7e + 3 mod 32 — every bit pattern of both halves occurs. */
+    private static int q5Quant(int e) {
+        return (7 * e + 3) & 31;
+    }
+
+    /** Writes the nibbles and fifth bits of {@link #q5Quant} at {@code qh} and {@code qh + 4}. */
+    private static void putQ5Quants(MemorySegment data, long qh) {
+        int highBits = 0;
+        for (int e = 0; e < 32; e++) {
+            highBits |= (q5Quant(e) >> 4) << e;
+        }
+        data.set(ValueLayout.JAVA_INT_UNALIGNED.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN), qh, highBits);
+        for (int j = 0; j < 16; j++) {
+            putByte(data, qh + 4 + j, (q5Quant(j) & 15) | ((q5Quant(j + 16) & 15) << 4));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void q5_0TakesTheFifthBitFromQhAndOffsetsBySixteen(Supplier<TensorKernels> kernels) {
+        // d = 2 (0x4000). Element 0: q = 3, value (3 − 16)·2 = -26. Element 5: q = 38 mod 32 = 6, high bit 0,
+        // value -20. Element 20: q = 143 mod 32 = 15, value -2. Element 31: q = 220 mod 32 = 28 (fifth bit
+        // set), value 24.
+        MemorySegment data = TestTensors.allocate(22);
+        data.set(TestTensors.SHORT, 0, (short) 0x4000);
+        putQ5Quants(data, 2);
+        float[] values = dequantize(kernels, TensorType.Q5_0, data, 32);
+        for (int e = 0; e < 32; e++) {
+            assertThat(values[e]).as("element %d", e).isEqualTo((q5Quant(e) - 16) * 2f);
+        }
+        assertThat(values[0]).isEqualTo(-26f);
+        assertThat(values[20]).isEqualTo(-2f);
+        assertThat(values[31]).isEqualTo(24f);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
+    void q5_1AddsTheBlockMinimumToUnsignedFiveBitQuants(Supplier<TensorKernels> kernels) {
+        // d = 0.25 (0x3400), m = 1 (0x3C00): element 31 = 0.25·28 + 1 = 8.
+        MemorySegment data = TestTensors.allocate(24);
+        data.set(TestTensors.SHORT, 0, (short) 0x3400);
+        data.set(TestTensors.SHORT, 2, (short) 0x3C00);
+        putQ5Quants(data, 4);
+        float[] values = dequantize(kernels, TensorType.Q5_1, data, 32);
+        for (int e = 0; e < 32; e++) {
+            assertThat(values[e]).as("element %d", e).isEqualTo(0.25f * q5Quant(e) + 1);
+        }
+        assertThat(values[31]).isEqualTo(8f);
+    }
+
+    @ParameterizedTest
+    @MethodSource("kernels")
     void q4_KUnpacksSixBitScalesAndMins(Supplier<TensorKernels> kernels) {
         int[] scales = {1, 2, 3, 4, 17, 33, 50, 63};
         int[] mins = {0, 5, 10, 63, 16, 20, 47, 1};

@@ -54,7 +54,12 @@ final class TestTensors {
                 for (long block = 0; block < blocks; block++) {
                     long offset = block * type.blockBytes();
                     switch (type) {
-                        case Q8_0, Q4_0 -> data.set(SHORT, offset, randomScale(random));
+                        case Q8_0, Q4_0, Q5_0 -> data.set(SHORT, offset, randomScale(random));
+                        case Q4_1, Q5_1 -> {
+                            data.set(SHORT, offset, randomScale(random));
+                            // The block minimum: negative, about as large as the quant range times d.
+                            data.set(SHORT, offset + 2, Float.floatToFloat16(-16 * random.nextFloat() * 0.02f));
+                        }
                         case Q4_K -> {
                             data.set(SHORT, offset, randomScale(random));
                             data.set(SHORT, offset + 2, randomScale(random));

@@ -39,7 +39,8 @@ class VectorScalarAgreementTest {
                 cases.add(Arguments.of(type, columns));
             }
         }
-        for (TensorType type : List.of(TensorType.Q8_0, TensorType.Q4_0)) {
+        for (TensorType type :
+                List.of(TensorType.Q8_0, TensorType.Q4_0, TensorType.Q4_1, TensorType.Q5_0, TensorType.Q5_1)) {
             for (int columns : new int[] {32, 96, 768}) {
                 cases.add(Arguments.of(type, columns));
             }
@@ -92,6 +93,18 @@ class VectorScalarAgreementTest {
                     magnitude += Math.abs((double) weights[r * columns + i] * a[i]);
                     exact += (double) weights[r * columns + i] * a[i];
                 }
+                if (activations.format == ActivationFormat.Q8_1) {
+                    // ggml's Q8_1 dots take Σ m·a from s = F16(d·Σq) per block, not from the rounded d.
+                    exact = 0;
+                    for (int block = 0; block < columns / 32; block++) {
+                        double m = Float.float16ToFloat(
+                                data.get(TestTensors.SHORT, r * rowBytes + block * type.blockBytes() + 2L));
+                        for (int i = block * 32; i < block * 32 + 32; i++) {
+                            exact += ((double) weights[r * columns + i] - m) * a[i];
+                        }
+                        exact += m * activations.blockSums[activations.scalesStart(t) + block];
+                    }
+                }
                 assertThat((double) vector)
                         .as("%s row %d token %d", type, r, t)
                         .isCloseTo(scalar, org.assertj.core.data.Offset.offset(1e-5 * magnitude + 1e-30));
@@ -110,7 +123,7 @@ class VectorScalarAgreementTest {
         for (int i = 0; i < columns; i++) {
             float value = activations.values[activations.valuesStart(t) + i];
             a[i] = switch (activations.format) {
-                case Q8_0, Q8_K ->
+                case Q8_0, Q8_1, Q8_K ->
                     value * activations.scales[activations.scalesStart(t) + i / activations.format.blockSize];
                 default -> value;
             };
