@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
             LogprobsCommand.class,
             TokenizeCommand.class,
             InspectCommand.class,
+            ScoreCommand.class,
+            EvalCommand.class,
+            TokenFrequenciesCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
