@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.logitlab.distribution.Distribution;
 import org.logitlab.model.Model;
 import org.logitlab.session.Logits;
@@ -19,6 +20,9 @@ import org.logitlab.tokenizer.Tokenizer;
  * use and reused for every text. The models themselves may be shared with other scorers.
  */
 public final class TextScorer {
+    /** Below this many positions a window's records are computed on the calling thread. */
+    private static final int PARALLEL_THRESHOLD = 32;
+
     private final Model model;
     private final Model reference;
     private final ScoringOptions options;
@@ -104,20 +108,31 @@ public final class TextScorer {
             Logits logits = evaluate(modelSession(), windowTokens);
             Logits referenceLogits =
                     reference == null ? null : reference == model ? logits : evaluate(referenceSession(), windowTokens);
-            // Row i predicts windowTokens[i + 1] = tokens[begin + i + 1].
-            for (int target = scoredUntil; target < end; target++) {
-                int row = target - begin - 1;
-                int token = tokens[target];
+            // Row i predicts windowTokens[i + 1] = tokens[begin + i + 1]. Positions are independent, so their
+            // records are computed in parallel: the cores the forward pass just used would otherwise sit idle.
+            int first = scoredUntil;
+            int firstRow = first - begin - 1;
+            TokenRecord[] windowRecords = new TokenRecord[end - first];
+            CrossStatistics[] windowCross = new CrossStatistics[referenceLogits == null ? 0 : end - first];
+            IntStream positions = IntStream.range(0, end - first);
+            if (end - first >= PARALLEL_THRESHOLD) {
+                positions = positions.parallel();
+            }
+            positions.forEach(i -> {
+                int row = firstRow + i;
+                int token = tokens[first + i];
                 Distribution distribution = Distribution.of(logits.data(), logits.offset(row), vocabulary);
-                records.add(TokenRecord.of(
-                        target, token, display(tokenizer, token), distribution, options.topAlternatives()));
+                windowRecords[i] = TokenRecord.of(
+                        first + i, token, display(tokenizer, token), distribution, options.topAlternatives());
                 if (referenceLogits != null) {
                     Distribution referenceDistribution = referenceLogits == logits
                             ? distribution
                             : Distribution.of(referenceLogits.data(), referenceLogits.offset(row), vocabulary);
-                    cross.add(CrossStatistics.of(token, distribution, referenceDistribution));
+                    windowCross[i] = CrossStatistics.of(token, distribution, referenceDistribution);
                 }
-            }
+            });
+            records.addAll(Arrays.asList(windowRecords));
+            cross.addAll(Arrays.asList(windowCross));
             scoredUntil = end;
         }
         return new ScoredText(text, tokens, records, cross, window, stride);
