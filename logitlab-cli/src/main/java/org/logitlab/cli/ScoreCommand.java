@@ -12,6 +12,7 @@ import me.tongfei.progressbar.ProgressBarStyle;
 import org.logitlab.analysis.Analyzer;
 import org.logitlab.analysis.TextAnalysis;
 import org.logitlab.analysis.evaluation.JsonlTexts;
+import org.logitlab.analysis.method.Family;
 import org.logitlab.analysis.method.MethodScore;
 import org.logitlab.analysis.scoring.TextScorer;
 import org.logitlab.analysis.scoring.TokenRecord;
@@ -26,10 +27,10 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = {
             "Score texts with uncertainty, machine-text detection and membership-inference methods.",
-            "Each text runs through the model once (batched, all positions; long texts in sliding windows);",
-            "every method is computed from that pass. Every score is oriented so that higher = more uncertain /",
-            "more likely machine-generated / more likely training data, by the method's family.",
-            "With --json: one JSON object per text with per-token records and per-token contributions."
+            "Each text runs through the model once (batched, all positions; long texts in sliding",
+            "windows); every method is computed from that pass. Higher = more uncertain / more likely",
+            "machine-generated / more likely training data, by the method's family.",
+            "--json: one object per text with per-token records and per-token contributions."
         })
 final class ScoreCommand implements Callable<Integer> {
     @Mixin
@@ -90,6 +91,12 @@ final class ScoreCommand implements Callable<Integer> {
                     }
                 }
             }
+            if (!json) {
+                for (Family family : Family.values()) {
+                    out.printf(
+                            Locale.ROOT, "%s: %s%n", family.name().toLowerCase(Locale.ROOT), family.signConvention());
+                }
+            }
             out.flush();
         }
         return 0;
@@ -113,11 +120,10 @@ final class ScoreCommand implements Callable<Integer> {
         for (MethodScore score : analysis.scores()) {
             out.printf(
                     Locale.ROOT,
-                    "  %-22s %12.6f   (%s: %s)%n",
+                    "  %-22s %12.6f   %s%n",
                     score.method(),
                     score.score(),
-                    score.family().name().toLowerCase(Locale.ROOT),
-                    score.signConvention());
+                    score.family().name().toLowerCase(Locale.ROOT));
         }
         if (withTokens) {
             out.println("  token          logprob  rank  entropy");
