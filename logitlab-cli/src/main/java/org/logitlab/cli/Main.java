@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
             TokenizeCommand.class,
             InspectCommand.class,
             ServeCommand.class,
+            ScoreCommand.class,
+            EvalCommand.class,
+            TokenFrequenciesCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,44 @@
+package org.logitlab.analysis.method;
+
+import org.logitlab.analysis.scoring.ScoredText;
+
+/**
+ * A function from one scored text (its {@link org.logitlab.analysis.scoring.TokenRecord}s, and for some methods the
+ * cross statistics against a reference model) to a score with per-token contributions. No method runs a forward
+ * pass of its own. The family is closed: {@link ScoringMethods} lists every method under a stable name.
+ */
+public sealed interface ScoringMethod permits UncertaintyMethod, DetectionMethod, MembershipMethod {
+
+    /** The stable name used on the command line and in JSON, e.g. {@code fast-detectgpt}. */
+    String name();
+
+    Family family();
+
+    /** One line: the formula and the paper it comes from. */
+    String description();
+
+    /** Whether {@link #score} needs cross statistics, i.e. a text scored with a reference model. */
+    default boolean needsReference() {
+        return false;
+    }
+
+    /**
+     * @throws IllegalArgumentException if the text has no records, or the method needs a reference model and the
+     *     text was scored without one
+     */
+    MethodScore score(ScoredText text);
+
+    /** Checks shared by every method. */
+    static void requireScorable(ScoringMethod method, ScoredText text) {
+        if (text == null) {
+            throw new IllegalArgumentException(method.name() + ": text must not be null");
+        }
+        if (text.size() == 0) {
+            throw new IllegalArgumentException(method.name() + ": the text has no scored tokens");
+        }
+        if (method.needsReference() && !text.hasReference()) {
+            throw new IllegalArgumentException(
+                    method.name() + " needs a reference model sharing the vocabulary (--reference-model)");
+        }
+    }
+}
