@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicContainer;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.logitlab.session.Logits;
 import org.logitlab.session.Session;
 import org.logitlab.testing.SharedFixtures;
@@ -32,6 +39,26 @@ class GoldenParityTest {
     static final double F32_TOLERANCE = 1e-3;
     static final double F16_TOLERANCE = 0.05;
     static final double ROUNDED_ACTIVATION_TOLERANCE = 0.3;
+
+    @TestFactory
+    Stream<DynamicNode> matchesLlamaCppLogitsAndGreedyContinuations() throws Exception {
+        JsonNode manifest = SharedFixtures.json(SharedFixtures.file("golden/manifest.json"));
+        List<DynamicNode> models = new ArrayList<>();
+        manifest.get("models").fields().forEachRemaining(entry -> {
+            String name = entry.getKey();
+            Path gguf =
+                    SharedFixtures.shared().resolve(entry.getValue().get("gguf").asText());
+            List<DynamicTest> cases = new ArrayList<>();
+            for (JsonNode caseFile : entry.getValue().get("cases")) {
+                Path golden =
+                        SharedFixtures.shared().resolve("golden").resolve(name).resolve(caseFile.asText());
+                cases.add(DynamicTest.dynamicTest(caseFile.asText(), () -> checkCase(name, gguf, golden)));
+            }
+            models.add(DynamicContainer.dynamicContainer(name, cases));
+        });
+        assertThat(models).as("models listed in golden/manifest.json").isNotEmpty();
+        return models.stream();
+    }
 
     static boolean isF32(String modelName) {
         return modelName.equals("stories260K") || modelName.endsWith("-f32");
