@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import org.logitlab.constraint.TokenVocabularies;
 import org.logitlab.model.Model;
 import org.logitlab.server.api.ApiException;
 import org.logitlab.server.api.ChatTemplate;
@@ -41,7 +42,12 @@ public final class LogitlabServer implements AutoCloseable {
         this.scheduler = new Scheduler(model, stepper, config.parallel(), config.queueLimit(), config.contextLength());
         String id = model.name().filter(name -> !name.isBlank()).orElse("logitlab");
         ServedModel served = new ServedModel(
-                model, id, config.contextLength(), ChatTemplate.forModel(model), System.currentTimeMillis() / 1000);
+                model,
+                id,
+                config.contextLength(),
+                ChatTemplate.forModel(model),
+                System.currentTimeMillis() / 1000,
+                TokenVocabularies.of(model.tokenizer()));
         Endpoints endpoints = new Endpoints(served, scheduler, config.maxBodyBytes());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
