@@ -1,5 +1,7 @@
 // Drives the heat-map page in Debian's headless chromium through playwright-core: generate, hover a token, check
-// the alternatives and metrics, switch the colouring, score a pasted text, and save a screenshot.
+// the alternatives and metrics, switch the colouring, score a pasted text, colour it by a scoring method's
+// per-token contributions, and save screenshots (generate mode at SCREENSHOT_PATH, score mode next to it as
+// *-score.png).
 // Usage: node heatmap-page.mjs BASE_URL SCREENSHOT_PATH USER_DATA_DIR
 import { chromium } from 'playwright-core';
 
@@ -68,6 +70,29 @@ try {
   const scoreStatus = await page.textContent('#status');
   if (!scoreStatus.startsWith('done')) fail(`scoring did not finish: ${scoreStatus}`);
   report.scoredText = (await page.locator('.token').allTextContents()).join('');
+
+  // colour the scored text by one method's per-token contributions instead of probability
+  const backgrounds = () => page.$$eval('.token', (spans) => spans.map((span) => getComputedStyle(span).backgroundColor));
+  await page.selectOption('#color-by', 'probability');
+  const byProbability = await backgrounds();
+  const method = 'fast-detectgpt';
+  if (await page.locator(`#color-by option[value="method:${method}"]`).isDisabled()) fail(`${method} not selectable`);
+  await page.selectOption('#color-by', `method:${method}`);
+  const byMethod = await backgrounds();
+  report.method = method;
+  report.methodColoursChanged = byMethod.filter((colour, i) => colour !== byProbability[i]).length;
+  if (report.methodColoursChanged < byMethod.length / 2) {
+    fail(`colouring by ${method} changed only ${report.methodColoursChanged} of ${byMethod.length} tokens`);
+  }
+  report.methodLegend = await page.textContent('#legend');
+  if (!report.methodLegend.includes(method) || !report.methodLegend.includes('higher = ')) {
+    fail(`legend does not name the method and its sign convention: ${report.methodLegend}`);
+  }
+  report.methodScores = await page.locator('#method-scores tr.method-score').count();
+  report.chosenMethodRow = await page.textContent('#method-scores tr.method-score.chosen td:first-child');
+  if (report.chosenMethodRow !== method) fail(`method table marks ${report.chosenMethodRow}, not ${method}`);
+  await page.locator('.token').nth(3).hover();
+  await page.screenshot({ path: screenshotPath.replace(/\.png$/, '-score.png'), fullPage: true });
   if (pageErrors.length > 0) fail('page errors: ' + pageErrors.join('; '));
 } finally {
   await context.close();

@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import org.logitlab.constraint.TokenVocabularies;
 import org.logitlab.model.Model;
 import org.logitlab.server.api.ApiException;
 import org.logitlab.server.api.ChatTemplate;
@@ -19,7 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * logitlab's HTTP server: OpenAI-compatible /v1/completions and /v1/chat/completions with full log-probs and
- * streaming, /v1/models, /health, /tokenize, /detokenize, /metrics, and the token heat-map page at /. Requests
+ * streaming (optionally constrained by a grammar, regex or JSON Schema), /v1/score (analysis methods with
+ * per-token contributions), /v1/models, /health, /tokenize, /detokenize, /metrics, and the token heat-map page at /. Requests
  * share one continuous-batching {@link Scheduler}. A bad request gets a 4xx in OpenAI's error shape; nothing a
  * request does can stop the server.
  */
@@ -41,7 +43,12 @@ public final class LogitlabServer implements AutoCloseable {
         this.scheduler = new Scheduler(model, stepper, config.parallel(), config.queueLimit(), config.contextLength());
         String id = model.name().filter(name -> !name.isBlank()).orElse("logitlab");
         ServedModel served = new ServedModel(
-                model, id, config.contextLength(), ChatTemplate.forModel(model), System.currentTimeMillis() / 1000);
+                model,
+                id,
+                config.contextLength(),
+                ChatTemplate.forModel(model),
+                System.currentTimeMillis() / 1000,
+                TokenVocabularies.of(model.tokenizer()));
         Endpoints endpoints = new Endpoints(served, scheduler, config.maxBodyBytes());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -58,6 +65,8 @@ public final class LogitlabServer implements AutoCloseable {
         app.before("/v1/*", this::authorize);
         app.post("/v1/completions", endpoints::completions);
         app.post("/v1/chat/completions", endpoints::chatCompletions);
+        app.post("/v1/score", endpoints::score);
+        app.get("/v1/score/methods", endpoints::scoreMethods);
         app.get("/v1/models", endpoints::models);
         app.get("/health", context -> context.json(java.util.Map.of("status", "ok")));
         app.post("/tokenize", endpoints::tokenize);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import org.logitlab.constraint.Constraint;
 import org.logitlab.server.scheduler.SequenceRequest;
 import org.logitlab.tokenizer.Tokenizer;
 
@@ -44,7 +45,7 @@ final class ChatRequests {
                 .ifPresent(modality -> {
                     throw ApiException.notSupported("modalities", "modality '" + modality + "'");
                 });
-        ConstraintFields.read(fields);
+        ConstraintFields.Requested constraint = ConstraintFields.read(fields, served);
         List<org.logitlab.sampling.SamplerSettings> settings = new ArrayList<>();
         for (int choice = 0; choice < n; choice++) {
             settings.add(SamplingFields.read(fields, served.vocabularySize(), choice));
@@ -61,11 +62,20 @@ final class ChatRequests {
                 served.contextLength(),
                 "messages",
                 body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens");
+        Constraint compiled = ConstraintFields.compile(constraint);
         List<SequenceRequest> sequences = new ArrayList<>();
         List<String> echoTexts = new ArrayList<>();
         for (int choice = 0; choice < n; choice++) {
             sequences.add(new SequenceRequest(
-                    choice, prompt, completionLimit, settings.get(choice), topLogprobs, false, false, stop));
+                    choice,
+                    prompt,
+                    completionLimit,
+                    settings.get(choice),
+                    topLogprobs,
+                    false,
+                    false,
+                    stop,
+                    compiled == null ? null : compiled.copy()));
             echoTexts.add("");
         }
         return new GenerationPlan(sequences, echoTexts, stream, includeUsage, logprobs, false, n);

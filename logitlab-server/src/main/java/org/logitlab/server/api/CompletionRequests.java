@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import org.logitlab.constraint.Constraint;
 import org.logitlab.sampling.SamplerSettings;
 import org.logitlab.server.scheduler.SequenceRequest;
 import org.logitlab.tokenizer.Tokenizer;
@@ -38,7 +39,7 @@ final class CompletionRequests {
         boolean echo = fields.bool("echo", false);
         boolean statistics = fields.bool("distribution_statistics", false);
         List<String> stop = fields.strings("stop", 16);
-        ConstraintFields.read(fields);
+        ConstraintFields.Requested constraint = ConstraintFields.read(fields, served);
         // sampling fields are read once per choice (seeds differ per choice); reading also validates them
         SamplerSettings first = SamplingFields.read(fields, served.vocabularySize(), 0);
         fields.rejectUnknown();
@@ -46,11 +47,14 @@ final class CompletionRequests {
             throw ApiException.invalid(
                     "n", "prompts × 'n' must be at most " + MAXIMUM_CHOICES + ", got " + prompts.size() + " × " + n);
         }
+        for (Prompt prompt : prompts) {
+            ContextLimits.check(prompt.tokens().length, maxTokens, served.contextLength(), "prompt", "max_tokens");
+        }
+        Constraint compiled = ConstraintFields.compile(constraint);
         List<SequenceRequest> sequences = new ArrayList<>();
         List<String> echoTexts = new ArrayList<>();
         for (int promptIndex = 0; promptIndex < prompts.size(); promptIndex++) {
             Prompt prompt = prompts.get(promptIndex);
-            ContextLimits.check(prompt.tokens().length, maxTokens, served.contextLength(), "prompt", "max_tokens");
             for (int i = 0; i < n; i++) {
                 int choice = promptIndex * n + i;
                 SamplerSettings settings =
@@ -63,7 +67,8 @@ final class CompletionRequests {
                         logprobs == null ? 0 : logprobs,
                         echo,
                         statistics,
-                        stop));
+                        stop,
+                        compiled == null ? null : compiled.copy()));
                 echoTexts.add(echo ? prompt.text() : "");
             }
         }

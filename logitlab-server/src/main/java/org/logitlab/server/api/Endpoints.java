@@ -14,6 +14,7 @@ public final class Endpoints {
     private final long maxBodyBytes;
     private final GenerationEndpoint completions;
     private final GenerationEndpoint chat;
+    private final ScoreEndpoint score;
 
     public Endpoints(ServedModel served, Scheduler scheduler, long maxBodyBytes) {
         this.served = served;
@@ -32,6 +33,7 @@ public final class Endpoints {
                 "chat.completion",
                 "chat.completion.chunk",
                 (index, plan) -> new ChatChoice(index, served.tokenizer(), plan));
+        this.score = new ScoreEndpoint(served);
     }
 
     public void completions(Context context) throws IOException, InterruptedException {
@@ -40,6 +42,16 @@ public final class Endpoints {
 
     public void chatCompletions(Context context) throws IOException, InterruptedException {
         chat.run(context, ChatRequests.parse(body(context), served));
+    }
+
+    /** logitlab's /v1/score: per-token records and analysis methods' scores with per-token contributions. */
+    public void score(Context context) throws IOException, InterruptedException {
+        score.score(context, body(context));
+    }
+
+    /** The scoring methods /v1/score can run, with family, sign convention and description. */
+    public void scoreMethods(Context context) {
+        score.methods(context);
     }
 
     public void models(Context context) {

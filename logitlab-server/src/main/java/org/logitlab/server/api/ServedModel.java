@@ -1,5 +1,6 @@
 package org.logitlab.server.api;
 
+import org.logitlab.constraint.TokenVocabulary;
 import org.logitlab.model.Model;
 import org.logitlab.tokenizer.Tokenizer;
 
@@ -9,8 +10,16 @@ import org.logitlab.tokenizer.Tokenizer;
  * @param id the name reported in {@code model} fields and by /v1/models
  * @param contextLength the longest sequence (prompt + completion) a request may ask for
  * @param created seconds since the epoch when the server loaded the model
+ * @param constraintVocabulary the tokens' bytes as grammar, regex and JSON Schema constraints match them; built
+ *     once per model because it costs a pass over the whole vocabulary
  */
-public record ServedModel(Model model, String id, int contextLength, ChatTemplate chatTemplate, long created) {
+public record ServedModel(
+        Model model,
+        String id,
+        int contextLength,
+        ChatTemplate chatTemplate,
+        long created,
+        TokenVocabulary constraintVocabulary) {
 
     public Tokenizer tokenizer() {
         return model.tokenizer();

@@ -1,8 +1,11 @@
 package org.logitlab.server.scheduler;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.Consumer;
+import org.logitlab.constraint.Constraint;
 import org.logitlab.distribution.Distribution;
 import org.logitlab.model.Model;
 import org.logitlab.sampling.SamplerChain;
@@ -17,7 +20,8 @@ import org.logitlab.tokenizer.Tokenizer;
  * One running sequence on the engine thread: its session (KV cache), sampler chain and streaming decoder. It
  * does per step exactly what {@link org.logitlab.generation.Generator} does per token — the prompt in one
  * pass, then sample from the raw logits with the chain, report raw log-probs, decode UTF-8 safely — but step
- * by step, so the {@link Scheduler} can interleave many sequences. Owned by the engine thread.
+ * by step, so the {@link Scheduler} can interleave many sequences. With a constraint, tokens it disallows get a
+ * logit of −∞ before the chain runs, again as in {@code Generator}. Owned by the engine thread.
  */
 final class Sequence {
     private final SequenceRequest request;
@@ -27,6 +31,9 @@ final class Sequence {
     private final SamplerChain chain;
     private final StreamingDecoder decoder;
     private final StopSequences stopSequences;
+    private final Constraint constraint;
+    private final float[] maskedLogits;
+    private final BitSet allowedTokens;
     private int[] pendingTokens;
     private boolean prefilled;
     private int generated;
@@ -46,6 +53,9 @@ final class Sequence {
                 text -> tokenizer.encode(text, false, false));
         this.decoder = new StreamingDecoder(tokenizer);
         this.stopSequences = new StopSequences(request.stop());
+        this.constraint = request.constraint();
+        this.maskedLogits = constraint == null ? null : new float[vocabulary];
+        this.allowedTokens = constraint == null ? null : new BitSet(vocabulary);
         this.pendingTokens = request.promptTokens().clone();
         for (int token : pendingTokens) {
             chain.accept(token); // penalties and DRY see the prompt, as in llama.cpp (and Generator)
@@ -91,7 +101,16 @@ final class Sequence {
         }
         float[] data = logits.data();
         int offset = logits.lastOffset();
-        int token = chain.sample(data, offset);
+        int token;
+        if (constraint == null) {
+            token = chain.sample(data, offset);
+        } else {
+            token = sampleAllowed(data, offset, vocabulary);
+            if (token < 0) {
+                finish("stop"); // the text is complete and nothing may follow it
+                return 0;
+            }
+        }
         chain.accept(token);
         Distribution raw = Distribution.of(data, offset, vocabulary);
         TokenLogProbs logProbs = TokenLogProbs.of(token, raw, chain.candidates(), request.topLogProbs());
@@ -116,6 +135,30 @@ final class Sequence {
             pendingTokens = new int[] {token};
         }
         return 1;
+    }
+
+    /**
+     * Samples from the model's distribution restricted to the constraint's language: the chain sees −∞ for every
+     * disallowed token, exactly as {@link org.logitlab.generation.Generator} masks. The raw logits stay untouched,
+     * so reported log-probs are the unconstrained model's.
+     *
+     * @return the token, or −1 when the constraint allows none because the text is already complete
+     */
+    private int sampleAllowed(float[] data, int offset, int vocabulary) {
+        constraint.allowedTokens(allowedTokens);
+        if (allowedTokens.isEmpty()) {
+            if (constraint.isComplete()) {
+                return -1;
+            }
+            throw new IllegalStateException("the constraint allows no token after " + generated + " tokens");
+        }
+        Arrays.fill(maskedLogits, Float.NEGATIVE_INFINITY);
+        for (int id = allowedTokens.nextSetBit(0); id >= 0 && id < vocabulary; id = allowedTokens.nextSetBit(id + 1)) {
+            maskedLogits[id] = data[offset + id];
+        }
+        int token = chain.sample(maskedLogits, 0);
+        constraint.accept(token);
+        return token;
     }
 
     private List<ScoredToken> scorePrompt(Logits logits) {

@@ -1,6 +1,7 @@
 package org.logitlab.server.scheduler;
 
 import java.util.List;
+import org.logitlab.constraint.Constraint;
 import org.logitlab.sampling.SamplerSettings;
 
 /**
@@ -13,6 +14,8 @@ import org.logitlab.sampling.SamplerSettings;
  * @param echoPrompt score the prompt's tokens and report them first
  * @param distributionStatistics also compute entropy and kurtosis of each distribution
  * @param stop stop sequences: generation ends before the first occurrence of any of them
+ * @param constraint grammar/regex/JSON Schema the generated text must follow, or null; owned by this sequence
+ *     alone (a request with several choices gives each its own copy)
  */
 public record SequenceRequest(
         int choice,
@@ -22,7 +25,21 @@ public record SequenceRequest(
         int topLogProbs,
         boolean echoPrompt,
         boolean distributionStatistics,
-        List<String> stop) {
+        List<String> stop,
+        Constraint constraint) {
+
+    /** An unconstrained sequence. */
+    public SequenceRequest(
+            int choice,
+            int[] promptTokens,
+            int maxTokens,
+            SamplerSettings settings,
+            int topLogProbs,
+            boolean echoPrompt,
+            boolean distributionStatistics,
+            List<String> stop) {
+        this(choice, promptTokens, maxTokens, settings, topLogProbs, echoPrompt, distributionStatistics, stop, null);
+    }
 
     public SequenceRequest {
         if (promptTokens == null || promptTokens.length == 0) {
