@@ -44,6 +44,9 @@ public final class LogSpace {
         }
     }
 
+    /** Whether the Vector API path is used (it falls back to scalar code when the module is absent). */
+    static final boolean VECTORIZED = org.logitlab.tensor.VectorSupport.enabled();
+
     /** Largest value in {@code values[offset, offset + length)}; −∞ when all are masked. */
     public static float max(float[] values, int offset, int length) {
         float max = Float.NEGATIVE_INFINITY;
@@ -61,11 +64,19 @@ public final class LogSpace {
         if (max == Double.NEGATIVE_INFINITY) {
             return Double.NEGATIVE_INFINITY;
         }
+        double sum = VECTORIZED
+                ? VectorLogSpace.sumExp(values, offset, length, scale, max)
+                : scalarSumExp(values, offset, length, scale, max);
+        return max + Math.log(sum);
+    }
+
+    /** The reference loop the vector path is tested against. */
+    static double scalarSumExp(float[] values, int offset, int length, double scale, double shift) {
         double sum = 0.0;
         for (int i = offset, end = offset + length; i < end; i++) {
-            sum += Math.exp(values[i] * scale - max);
+            sum += Math.exp(values[i] * scale - shift);
         }
-        return max + Math.log(sum);
+        return sum;
     }
 
     /** log Σ exp(x_i) over the row. */
