@@ -64,7 +64,7 @@ class ServerLoadBenchmark {
             tokensPerSecond(server, 4); // warm-up: JIT and the worker pool
             double single = tokensPerSecond(server, 1);
             table.append(String.format(
-                    "embedded stories260K, %d tokens per stream, --parallel 16, %d cores, sequential BatchStepper%n",
+                    "embedded stories260K, %d tokens per stream, --parallel 16, %d cores, one batched forward pass per step (MultiSequenceBatchStepper)%n",
                     TOKENS_PER_STREAM, Runtime.getRuntime().availableProcessors()));
             table.append(String.format("%-8s %14s %10s%n", "streams", "tokens/s", "vs 1"));
             for (int concurrency : CONCURRENCY) {
