@@ -32,3 +32,5 @@ find_jdk() {
 find_jdk || exit 1
 export PATH="$JAVA_HOME/bin:$PATH"
 command -v mvn >/dev/null 2>&1 || { echo "logitlab: Maven (mvn) is not on PATH; install it (apt-get install maven)." >&2; exit 1; }
+# Maven 3.8's bundled Guava calls sun.misc.Unsafe, which JDK 24+ warns about on every run; allow it quietly.
+export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
