@@ -56,7 +56,12 @@ public final class Main implements Runnable {
                 };
         commandLine.getErr().println("logitlab " + commandLine.getCommandName() + ": error: " + message);
         if (System.getenv("LOGITLAB_DEBUG") != null) {
-            error.printStackTrace(commandLine.getErr());
+            for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+                commandLine.getErr().println(cause);
+                for (StackTraceElement frame : cause.getStackTrace()) {
+                    commandLine.getErr().println("\tat " + frame);
+                }
+            }
         }
         return error instanceof IllegalArgumentException || error instanceof IOException ? 2 : 1;
     }
