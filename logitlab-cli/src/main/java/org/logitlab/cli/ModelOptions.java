@@ -2,7 +2,9 @@ package org.logitlab.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import org.logitlab.gguf.GgufFile;
 import org.logitlab.model.Model;
+import org.logitlab.tokenizer.Tokenizer;
 import picocli.CommandLine.Option;
 
 /** The {@code --model} option shared by every command that runs a model. */
@@ -18,6 +20,24 @@ final class ModelOptions {
             return Model.loadEmbedded();
         }
         return Model.load(model);
+    }
+
+    /**
+     * Only the tokenizer (works for vocabulary-only GGUF files too, like llama.cpp's ggml-vocab-*.gguf).
+     */
+    Tokenizer loadTokenizer() throws IOException {
+        if (model == null) {
+            try (Model embedded = Model.loadEmbedded()) {
+                return embedded.tokenizer();
+            }
+        }
+        try (GgufFile file = GgufFile.open(model)) {
+            try {
+                return Tokenizer.fromGguf(file.metadata());
+            } catch (org.logitlab.gguf.GgufFormatException e) {
+                throw new org.logitlab.gguf.GgufFormatException(model + ": " + e.getMessage(), e);
+            }
+        }
     }
 
     String describe() {

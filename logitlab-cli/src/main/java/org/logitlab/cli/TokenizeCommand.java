@@ -3,7 +3,6 @@ package org.logitlab.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.concurrent.Callable;
-import org.logitlab.model.Model;
 import org.logitlab.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,24 +38,22 @@ final class TokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Model model = modelOptions.load()) {
-            Tokenizer tokenizer = model.tokenizer();
-            int[] ids = tokenizer.encode(text, !noBos, !noParseSpecial);
-            if (json) {
-                ObjectNode out = JsonOutput.object();
-                ArrayNode idArray = out.putArray("ids");
-                ArrayNode pieces = out.putArray("pieces");
-                for (int id : ids) {
-                    idArray.add(id);
-                    pieces.add(TokenText.display(tokenizer, id));
-                }
-                System.out.println(JsonOutput.line(out));
-            } else {
-                for (int id : ids) {
-                    System.out.printf("%6d -> '%s'%n", id, TokenText.display(tokenizer, id));
-                }
+        Tokenizer tokenizer = modelOptions.loadTokenizer();
+        int[] ids = tokenizer.encode(text, !noBos, !noParseSpecial);
+        if (json) {
+            ObjectNode out = JsonOutput.object();
+            ArrayNode idArray = out.putArray("ids");
+            ArrayNode pieces = out.putArray("pieces");
+            for (int id : ids) {
+                idArray.add(id);
+                pieces.add(TokenText.display(tokenizer, id));
             }
-            return 0;
+            System.out.println(JsonOutput.line(out));
+        } else {
+            for (int id : ids) {
+                System.out.printf("%6d -> '%s'%n", id, TokenText.display(tokenizer, id));
+            }
         }
+        return 0;
     }
 }
