@@ -53,6 +53,19 @@ final class VectorTensorKernels implements TensorKernels {
     private static final int[] BIT_POSITIONS =
             java.util.stream.IntStream.range(0, 32).toArray();
 
+    /**
+     * Q4_0's sixteen values −8 … 7 as float bits, indexed by nibble: with 16 lanes a nibble becomes its float
+     * in one lookup ({@code vpermd}) instead of a subtraction, a widening and a conversion.
+     */
+    private static final IntVector Q4_0_VALUES = LANES == 16
+            ? IntVector.fromArray(
+                    INTS,
+                    java.util.stream.IntStream.range(0, 16)
+                            .map(n -> Float.floatToRawIntBits(n - 8))
+                            .toArray(),
+                    0)
+            : null;
+
     private static final VectorShuffle<Float> SWAP_8 = VectorShuffle.fromOp(FLOATS, i -> i ^ 8);
     private static final VectorShuffle<Float> SWAP_4 = VectorShuffle.fromOp(FLOATS, i -> i ^ 4);
     private static final VectorShuffle<Float> SWAP_2 = VectorShuffle.fromOp(FLOATS, i -> i ^ 2);
@@ -82,6 +95,21 @@ final class VectorTensorKernels implements TensorKernels {
 
     private static ByteVector loadBytes(MemorySegment data, long offset) {
         return ByteVector.fromMemorySegment(BYTES, data, offset, LITTLE);
+    }
+
+    /** The 16 bytes at {@code offset}, each zero-extended to an int lane (16 lanes only). */
+    private static IntVector loadBytesAsInts(MemorySegment data, long offset) {
+        return (IntVector) loadBytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+    }
+
+    /** Q4_0 values (nibble − 8) of the low nibbles of bytes held in int lanes, as floats (16 lanes only). */
+    private static FloatVector q4_0Low(IntVector packed) {
+        return packed.and(0x0F).selectFrom(Q4_0_VALUES).reinterpretAsFloats();
+    }
+
+    /** Q4_0 values of the high nibbles of zero-extended bytes held in int lanes (16 lanes only). */
+    private static FloatVector q4_0High(IntVector packed) {
+        return packed.lanewise(VectorOperators.LSHR, 4).selectFrom(Q4_0_VALUES).reinterpretAsFloats();
     }
 
     private static ByteVector lowNibbles(ByteVector packed) {
@@ -283,12 +311,18 @@ final class VectorTensorKernels implements TensorKernels {
             long offset = rowOffset + (long) block * Q4_0_BYTES;
             int base = aStart + block * 32;
             FloatVector integers = FloatVector.zero(FLOATS);
-            for (int k = 0; k < 16; k += LANES) {
-                ByteVector packed = loadBytes(data, offset + 2 + k);
-                FloatVector low = bytesToFloats(lowNibbles(packed).sub((byte) 8));
-                FloatVector high = bytesToFloats(highNibbles(packed).sub((byte) 8));
-                integers = low.fma(FloatVector.fromArray(FLOATS, a, base + k), integers);
-                integers = high.fma(FloatVector.fromArray(FLOATS, a, base + 16 + k), integers);
+            if (LANES == 16) {
+                IntVector packed = loadBytesAsInts(data, offset + 2);
+                integers = q4_0Low(packed).fma(FloatVector.fromArray(FLOATS, a, base), integers);
+                integers = q4_0High(packed).fma(FloatVector.fromArray(FLOATS, a, base + 16), integers);
+            } else {
+                for (int k = 0; k < 16; k += LANES) {
+                    ByteVector packed = loadBytes(data, offset + 2 + k);
+                    FloatVector low = bytesToFloats(lowNibbles(packed).sub((byte) 8));
+                    FloatVector high = bytesToFloats(highNibbles(packed).sub((byte) 8));
+                    integers = low.fma(FloatVector.fromArray(FLOATS, a, base + k), integers);
+                    integers = high.fma(FloatVector.fromArray(FLOATS, a, base + 16 + k), integers);
+                }
             }
             float d = float16(data, offset) * activations.scales[scales + block];
             sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
@@ -321,6 +355,12 @@ final class VectorTensorKernels implements TensorKernels {
             } else {
                 long offset = rowOffset + (long) block * Q4_0_BYTES;
                 scales[scalesOffset + block] = float16(data, offset);
+                if (LANES == 16) {
+                    IntVector packed = loadBytesAsInts(data, offset + 2);
+                    q4_0Low(packed).intoArray(quants, base);
+                    q4_0High(packed).intoArray(quants, base + 16);
+                    continue;
+                }
                 for (int k = 0; k < 16; k += LANES) {
                     ByteVector packed = loadBytes(data, offset + 2 + k);
                     bytesToFloats(lowNibbles(packed).sub((byte) 8)).intoArray(quants, base + k);
