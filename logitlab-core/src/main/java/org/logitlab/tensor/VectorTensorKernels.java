@@ -53,6 +53,19 @@ final class VectorTensorKernels implements TensorKernels {
     private static final int[] BIT_POSITIONS =
             java.util.stream.IntStream.range(0, 32).toArray();
 
+    /**
+     * Q4_0's sixteen values −8 … 7 as float bits, indexed by nibble: with 16 lanes a nibble becomes its float
+     * in one lookup ({@code vpermd}) instead of a subtraction, a widening and a conversion.
+     */
+    private static final IntVector Q4_0_VALUES = LANES == 16
+            ? IntVector.fromArray(
+                    INTS,
+                    java.util.stream.IntStream.range(0, 16)
+                            .map(n -> Float.floatToRawIntBits(n - 8))
+                            .toArray(),
+                    0)
+            : null;
+
     private static final VectorShuffle<Float> SWAP_8 = VectorShuffle.fromOp(FLOATS, i -> i ^ 8);
     private static final VectorShuffle<Float> SWAP_4 = VectorShuffle.fromOp(FLOATS, i -> i ^ 4);
     private static final VectorShuffle<Float> SWAP_2 = VectorShuffle.fromOp(FLOATS, i -> i ^ 2);
@@ -82,6 +95,21 @@ final class VectorTensorKernels implements TensorKernels {
 
     private static ByteVector loadBytes(MemorySegment data, long offset) {
         return ByteVector.fromMemorySegment(BYTES, data, offset, LITTLE);
+    }
+
+    /** The 16 bytes at {@code offset}, each zero-extended to an int lane (16 lanes only). */
+    private static IntVector loadBytesAsInts(MemorySegment data, long offset) {
+        return (IntVector) loadBytes(data, offset).convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS, 0);
+    }
+
+    /** Q4_0 values (nibble − 8) of the low nibbles of bytes held in int lanes, as floats (16 lanes only). */
+    private static FloatVector q4_0Low(IntVector packed) {
+        return packed.and(0x0F).selectFrom(Q4_0_VALUES).reinterpretAsFloats();
+    }
+
+    /** Q4_0 values of the high nibbles of zero-extended bytes held in int lanes (16 lanes only). */
+    private static FloatVector q4_0High(IntVector packed) {
+        return packed.lanewise(VectorOperators.LSHR, 4).selectFrom(Q4_0_VALUES).reinterpretAsFloats();
     }
 
     private static ByteVector lowNibbles(ByteVector packed) {
@@ -283,12 +311,18 @@ final class VectorTensorKernels implements TensorKernels {
             long offset = rowOffset + (long) block * Q4_0_BYTES;
             int base = aStart + block * 32;
             FloatVector integers = FloatVector.zero(FLOATS);
-            for (int k = 0; k < 16; k += LANES) {
-                ByteVector packed = loadBytes(data, offset + 2 + k);
-                FloatVector low = bytesToFloats(lowNibbles(packed).sub((byte) 8));
-                FloatVector high = bytesToFloats(highNibbles(packed).sub((byte) 8));
-                integers = low.fma(FloatVector.fromArray(FLOATS, a, base + k), integers);
-                integers = high.fma(FloatVector.fromArray(FLOATS, a, base + 16 + k), integers);
+            if (LANES == 16) {
+                IntVector packed = loadBytesAsInts(data, offset + 2);
+                integers = q4_0Low(packed).fma(FloatVector.fromArray(FLOATS, a, base), integers);
+                integers = q4_0High(packed).fma(FloatVector.fromArray(FLOATS, a, base + 16), integers);
+            } else {
+                for (int k = 0; k < 16; k += LANES) {
+                    ByteVector packed = loadBytes(data, offset + 2 + k);
+                    FloatVector low = bytesToFloats(lowNibbles(packed).sub((byte) 8));
+                    FloatVector high = bytesToFloats(highNibbles(packed).sub((byte) 8));
+                    integers = low.fma(FloatVector.fromArray(FLOATS, a, base + k), integers);
+                    integers = high.fma(FloatVector.fromArray(FLOATS, a, base + 16 + k), integers);
+                }
             }
             float d = float16(data, offset) * activations.scales[scales + block];
             sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
@@ -302,28 +336,49 @@ final class VectorTensorKernels implements TensorKernels {
      * #dotWidened}, which performs exactly the float operations of {@link #dotQ8_0} / {@link #dotQ4_0}.
      */
     static void widenQuants(
-            TensorType type, MemorySegment data, long rowOffset, int columns, float[] quants, float[] scales) {
+            TensorType type,
+            MemorySegment data,
+            long rowOffset,
+            int columns,
+            float[] quants,
+            int quantsOffset,
+            float[] scales,
+            int scalesOffset) {
         for (int block = 0; block < columns / 32; block++) {
+            int base = quantsOffset + block * 32;
             if (type == TensorType.Q8_0) {
                 long offset = rowOffset + (long) block * Q8_0_BYTES;
-                scales[block] = float16(data, offset);
+                scales[scalesOffset + block] = float16(data, offset);
                 for (int k = 0; k < 32; k += LANES) {
-                    bytesToFloats(loadBytes(data, offset + 2 + k)).intoArray(quants, block * 32 + k);
+                    bytesToFloats(loadBytes(data, offset + 2 + k)).intoArray(quants, base + k);
                 }
             } else {
                 long offset = rowOffset + (long) block * Q4_0_BYTES;
-                scales[block] = float16(data, offset);
+                scales[scalesOffset + block] = float16(data, offset);
+                if (LANES == 16) {
+                    IntVector packed = loadBytesAsInts(data, offset + 2);
+                    q4_0Low(packed).intoArray(quants, base);
+                    q4_0High(packed).intoArray(quants, base + 16);
+                    continue;
+                }
                 for (int k = 0; k < 16; k += LANES) {
                     ByteVector packed = loadBytes(data, offset + 2 + k);
-                    bytesToFloats(lowNibbles(packed).sub((byte) 8)).intoArray(quants, block * 32 + k);
-                    bytesToFloats(highNibbles(packed).sub((byte) 8)).intoArray(quants, block * 32 + 16 + k);
+                    bytesToFloats(lowNibbles(packed).sub((byte) 8)).intoArray(quants, base + k);
+                    bytesToFloats(highNibbles(packed).sub((byte) 8)).intoArray(quants, base + 16 + k);
                 }
             }
         }
     }
 
     /** The dot of a row widened by {@link #widenQuants} with token {@code token} of Q8_0 activations. */
-    static float dotWidened(TensorType type, float[] quants, float[] weightScales, Activations activations, int token) {
+    static float dotWidened(
+            TensorType type,
+            float[] quants,
+            int quantsOffset,
+            float[] weightScales,
+            int scalesOffset,
+            Activations activations,
+            int token) {
         float[] a = activations.values;
         int aStart = activations.valuesStart(token);
         int scales = activations.scalesStart(token);
@@ -331,24 +386,112 @@ final class VectorTensorKernels implements TensorKernels {
         boolean halves = type == TensorType.Q4_0; // dotQ4_0's order: element k, then k + 16
         for (int block = 0; block < activations.columns / 32; block++) {
             int base = block * 32;
+            int q = quantsOffset + base;
             FloatVector integers = FloatVector.zero(FLOATS);
             if (halves) {
                 for (int k = 0; k < 16; k += LANES) {
-                    integers = FloatVector.fromArray(FLOATS, quants, base + k)
+                    integers = FloatVector.fromArray(FLOATS, quants, q + k)
                             .fma(FloatVector.fromArray(FLOATS, a, aStart + base + k), integers);
-                    integers = FloatVector.fromArray(FLOATS, quants, base + 16 + k)
+                    integers = FloatVector.fromArray(FLOATS, quants, q + 16 + k)
                             .fma(FloatVector.fromArray(FLOATS, a, aStart + base + 16 + k), integers);
                 }
             } else {
                 for (int k = 0; k < 32; k += LANES) {
-                    integers = FloatVector.fromArray(FLOATS, quants, base + k)
+                    integers = FloatVector.fromArray(FLOATS, quants, q + k)
                             .fma(FloatVector.fromArray(FLOATS, a, aStart + base + k), integers);
                 }
             }
-            float d = weightScales[block] * activations.scales[scales + block];
+            float d = weightScales[scalesOffset + block] * activations.scales[scales + block];
             sum = integers.fma(FloatVector.broadcast(FLOATS, d), sum);
         }
         return sumLanes(sum);
+    }
+
+    /** Rows of one {@link #dotWidenedTile}; more rows or tokens exceed C2's inlining node budget. */
+    static final int TILE_ROWS = 2;
+    /** Tokens of one {@link #dotWidenedTile}. */
+    static final int TILE_TOKENS = 4;
+
+    /**
+     * Two rows widened by {@link #widenQuants} (row {@code i}'s quants at {@code quants[i·columns]}, its
+     * scales at {@code weightScales[i·columns/32]}) times tokens {@code token … token+3}: {@code out[outIndex
+     * + t·outStride + i]} gets row i · token (token + t). Every (row, token) pair performs the float operations
+     * of {@link #dotWidened} in the same order, so results are bit-identical to it (and to the single-token
+     * dot); the tile only lets each loaded weight vector serve four tokens and each activation vector two rows.
+     */
+    static void dotWidenedTile(
+            TensorType type,
+            float[] quants,
+            float[] weightScales,
+            Activations activations,
+            int token,
+            float[] out,
+            int outIndex,
+            int outStride) {
+        boolean halves = type == TensorType.Q4_0;
+        int columns = activations.columns;
+        int blocks = columns / 32;
+        float[] a = activations.values;
+        int a0 = activations.valuesStart(token);
+        int a1 = activations.valuesStart(token + 1);
+        int a2 = activations.valuesStart(token + 2);
+        int a3 = activations.valuesStart(token + 3);
+        float[] scales = activations.scales;
+        int s0 = activations.scalesStart(token);
+        int s1 = activations.scalesStart(token + 1);
+        int s2 = activations.scalesStart(token + 2);
+        int s3 = activations.scalesStart(token + 3);
+        FloatVector sum00 = FloatVector.zero(FLOATS), sum01 = sum00, sum02 = sum00, sum03 = sum00;
+        FloatVector sum10 = sum00, sum11 = sum00, sum12 = sum00, sum13 = sum00;
+        for (int block = 0; block < blocks; block++) {
+            int base = block * 32;
+            int q1 = columns + base;
+            FloatVector integers00 = FloatVector.zero(FLOATS), integers01 = integers00;
+            FloatVector integers02 = integers00, integers03 = integers00;
+            FloatVector integers10 = integers00, integers11 = integers00;
+            FloatVector integers12 = integers00, integers13 = integers00;
+            // dotWidened's element order (for Q4_0 with 8 lanes: elements k, k+16, k+8, k+24).
+            for (int step = 0; step < 32 / LANES; step++) {
+                int k = halves ? (step >> 1) * LANES + (step & 1) * 16 : step * LANES;
+                FloatVector w0 = FloatVector.fromArray(FLOATS, quants, base + k);
+                FloatVector w1 = FloatVector.fromArray(FLOATS, quants, q1 + k);
+                FloatVector v0 = FloatVector.fromArray(FLOATS, a, a0 + base + k);
+                FloatVector v1 = FloatVector.fromArray(FLOATS, a, a1 + base + k);
+                FloatVector v2 = FloatVector.fromArray(FLOATS, a, a2 + base + k);
+                FloatVector v3 = FloatVector.fromArray(FLOATS, a, a3 + base + k);
+                integers00 = w0.fma(v0, integers00);
+                integers01 = w0.fma(v1, integers01);
+                integers02 = w0.fma(v2, integers02);
+                integers03 = w0.fma(v3, integers03);
+                integers10 = w1.fma(v0, integers10);
+                integers11 = w1.fma(v1, integers11);
+                integers12 = w1.fma(v2, integers12);
+                integers13 = w1.fma(v3, integers13);
+            }
+            // Products of broadcasts: every lane equals the float product d·s that dotWidened broadcasts.
+            FloatVector x0 = FloatVector.broadcast(FLOATS, scales[s0 + block]);
+            FloatVector x1 = FloatVector.broadcast(FLOATS, scales[s1 + block]);
+            FloatVector x2 = FloatVector.broadcast(FLOATS, scales[s2 + block]);
+            FloatVector x3 = FloatVector.broadcast(FLOATS, scales[s3 + block]);
+            FloatVector d0 = FloatVector.broadcast(FLOATS, weightScales[block]);
+            FloatVector d1 = FloatVector.broadcast(FLOATS, weightScales[blocks + block]);
+            sum00 = integers00.fma(d0.mul(x0), sum00);
+            sum01 = integers01.fma(d0.mul(x1), sum01);
+            sum02 = integers02.fma(d0.mul(x2), sum02);
+            sum03 = integers03.fma(d0.mul(x3), sum03);
+            sum10 = integers10.fma(d1.mul(x0), sum10);
+            sum11 = integers11.fma(d1.mul(x1), sum11);
+            sum12 = integers12.fma(d1.mul(x2), sum12);
+            sum13 = integers13.fma(d1.mul(x3), sum13);
+        }
+        out[outIndex] = sumLanes(sum00);
+        out[outIndex + outStride] = sumLanes(sum01);
+        out[outIndex + 2 * outStride] = sumLanes(sum02);
+        out[outIndex + 3 * outStride] = sumLanes(sum03);
+        out[outIndex + 1] = sumLanes(sum10);
+        out[outIndex + 1 + outStride] = sumLanes(sum11);
+        out[outIndex + 1 + 2 * outStride] = sumLanes(sum12);
+        out[outIndex + 1 + 3 * outStride] = sumLanes(sum13);
     }
 
     private static float dotQ4_1(MemorySegment data, long rowOffset, Activations activations, int token) {

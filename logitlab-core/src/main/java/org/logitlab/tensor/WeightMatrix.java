@@ -187,12 +187,11 @@ public final class WeightMatrix {
                 && kernels instanceof VectorTensorKernels
                 && (computeType == TensorType.Q8_0 || computeType == TensorType.Q4_0)
                 && activationFormat == ActivationFormat.Q8_0;
-        float[] row = dequantizeFirst || widenQuants ? rowScratch(columns) : null;
-        float[] weightScales = widenQuants ? SCALE_SCRATCH.get() : null;
-        if (widenQuants && weightScales.length < columns / 32) {
-            weightScales = new float[columns / 32];
-            SCALE_SCRATCH.set(weightScales);
+        if (widenQuants) {
+            multiplyWidenedRows(activations, out, outOffset, start, end);
+            return;
         }
+        float[] row = dequantizeFirst ? rowScratch(columns) : null;
         for (int r = start; r < end; r++) {
             long rowOffset = r * rowBytes;
             if (dequantizeFirst) {
@@ -201,16 +200,66 @@ public final class WeightMatrix {
                     out[outOffset + t * rows + r] =
                             kernels.dot(row, 0, activations.values, activations.valuesStart(t), columns);
                 }
-            } else if (widenQuants) {
-                // Decoded once, multiplied with every token while in L1: same float operations as the row dot.
-                VectorTensorKernels.widenQuants(computeType, data, rowOffset, columns, row, weightScales);
-                for (int t = 0; t < tokens; t++) {
-                    out[outOffset + t * rows + r] =
-                            VectorTensorKernels.dotWidened(computeType, row, weightScales, activations, t);
-                }
             } else {
                 for (int t = 0; t < tokens; t++) {
                     out[outOffset + t * rows + r] = kernels.dot(computeType, data, rowOffset, activations, t);
+                }
+            }
+        }
+    }
+
+    /**
+     * Q8_0/Q4_0 batches: rows are decoded to floats a few at a time and multiplied with the tokens a few
+     * at a time ({@link VectorTensorKernels#dotWidenedTile}), so that each loaded vector serves several products; leftover rows and
+     * tokens take the one-row, one-token dot. Every product performs the float operations of the single-token
+     * dot, so a batch gives bit for bit what the tokens give one by one.
+     */
+    private void multiplyWidenedRows(Activations activations, float[] out, int outOffset, int start, int end) {
+        int tile = VectorTensorKernels.TILE_ROWS;
+        int tokenTile = VectorTensorKernels.TILE_TOKENS;
+        int tokens = activations.tokens;
+        int blocks = columns / 32;
+        float[] quants = rowScratch(tile * columns);
+        float[] weightScales = SCALE_SCRATCH.get();
+        if (weightScales.length < tile * blocks) {
+            weightScales = new float[tile * blocks];
+            SCALE_SCRATCH.set(weightScales);
+        }
+        // Tokens are taken in groups whose activations (~256 KiB) stay in L2 while every row tile of the chunk
+        // passes over them; a row tile is decoded again for each group, which costs little next to its products.
+        int tokenGroup = Math.max(tokenTile, 65_536 / columns / tokenTile * tokenTile);
+        for (int first = 0; first < tokens; first += tokenGroup) {
+            int last = Math.min(tokens, first + tokenGroup);
+            int tiledLast = first + (last - first) / tokenTile * tokenTile;
+            int r = start;
+            for (; r + tile <= end; r += tile) {
+                for (int i = 0; i < tile; i++) {
+                    VectorTensorKernels.widenQuants(
+                            computeType,
+                            data,
+                            (r + i) * rowBytes,
+                            columns,
+                            quants,
+                            i * columns,
+                            weightScales,
+                            i * blocks);
+                }
+                for (int t = first; t < tiledLast; t += tokenTile) {
+                    VectorTensorKernels.dotWidenedTile(
+                            computeType, quants, weightScales, activations, t, out, outOffset + t * rows + r, rows);
+                }
+                for (int i = 0; i < tile; i++) {
+                    for (int t = tiledLast; t < last; t++) {
+                        out[outOffset + t * rows + r + i] = VectorTensorKernels.dotWidened(
+                                computeType, quants, i * columns, weightScales, i * blocks, activations, t);
+                    }
+                }
+            }
+            for (; r < end; r++) {
+                VectorTensorKernels.widenQuants(computeType, data, r * rowBytes, columns, quants, 0, weightScales, 0);
+                for (int t = first; t < last; t++) {
+                    out[outOffset + t * rows + r] =
+                            VectorTensorKernels.dotWidened(computeType, quants, 0, weightScales, 0, activations, t);
                 }
             }
         }

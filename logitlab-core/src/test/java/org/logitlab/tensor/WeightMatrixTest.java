@@ -123,4 +123,37 @@ class WeightMatrixTest {
         assertThatThrownBy(() -> matrix.dequantizeRow(4, new float[16], 0))
                 .isInstanceOf(IndexOutOfBoundsException.class);
     }
+
+    /**
+     * Prefill multiplies Q8_0/Q4_0 rows in tiles of rows × tokens and takes tokens in groups that fit L2;
+     * a batch that spans several groups, with rows and tokens left over from the tiles, must still give
+     * every token exactly what multiplying it alone gives.
+     */
+    @Test
+    void batchesSpanningSeveralTokenGroupsEqualSingleTokens() {
+        Random random = new Random(11);
+        int rows = 7;
+        int columns = 2048;
+        int tokens = 70;
+        try (WorkerPool pool = new WorkerPool(2)) {
+            for (TensorType type : new TensorType[] {TensorType.Q8_0, TensorType.Q4_0}) {
+                GgufTensor tensor = TestTensors.tensor(
+                        "w", type, TestTensors.randomData(type, (long) rows * columns, random), columns, rows);
+                WeightMatrix matrix =
+                        WeightMatrix.of(tensor, ActivationPrecision.MATCH_LLAMA_CPP, TestTensors.vectorKernels(), pool);
+                float[] x = TestTensors.gaussian(tokens * columns, random);
+                float[] batch = new float[tokens * rows];
+                matrix.multiply(x, tokens, batch);
+                float[] single = new float[rows];
+                for (int t = 0; t < tokens; t++) {
+                    matrix.multiply(x, t * columns, single, 0);
+                    for (int r = 0; r < rows; r++) {
+                        assertThat(batch[t * rows + r])
+                                .as("%s token %d row %d", type, t, r)
+                                .isEqualTo(single[r]);
+                    }
+                }
+            }
+        }
+    }
 }
