@@ -76,6 +76,16 @@ public record DraftTree(int[] tokens, int[] parents, double[][] proposals) {
         return Arrays.stream(indices()).filter(child -> parents[child] == node).toArray();
     }
 
+    /** The first child of {@code node} (−1 = root) in verification order that carries {@code token}, or −1. */
+    public int childWithToken(int node, int token) {
+        for (int child = node + 1; child < tokens.length; child++) {
+            if (parents[child] == node && tokens[child] == token) {
+                return child;
+            }
+        }
+        return -1;
+    }
+
     /** Nodes from a root child down to {@code node}. */
     public int[] pathTo(int node) {
         int depth = 0;
