@@ -81,14 +81,19 @@ public final class SpeculativeGenerator {
         int pending = -1;
         int drafted = 0, accepted = 0, steps = 0, passes = 1;
         int committed = session.length();
+        AcceptanceHistory history = new AcceptanceHistory(length.draftMax());
         while (!output.finished()) {
             int prefix = pending < 0 ? 0 : 1;
             int room = session.contextLength() - committed - prefix;
             int depth = Math.min(length.draftMax(), output.remaining() - 1);
+            if (!drafter.estimatesAcceptance()) {
+                depth = history.depth(depth, length.draftMin(), length.pMin());
+            }
             // Drafters copy the shaping before changing it (DraftRequest's contract), so no copy is made here.
             DraftTree tree = depth <= 0 || room <= 0
                     ? DraftTree.empty()
-                    : drafter.draft(new DraftRequest(output.context(), depth, room, shaping, random));
+                    : drafter.draft(new DraftRequest(
+                            output.context(), depth, Math.min(room, length.treeNodes()), shaping, random));
             int[] evaluated = evaluatedTokens(pending, tree);
             // Rows: the root's (the pending token's, or the prompt's last) and one per tree node after it.
             Logits nodeRows = rootRows;
@@ -109,6 +114,9 @@ public final class SpeculativeGenerator {
                     ? emitGreedy(tree, rows, shaping, output)
                     : emitVerified(tree, rows, shaping, output);
             accepted += verification.acceptedCount();
+            if (!tree.isEmpty()) {
+                history.record(tree.depth(), verification.acceptedCount());
+            }
             if (output.finished()) {
                 break;
             }

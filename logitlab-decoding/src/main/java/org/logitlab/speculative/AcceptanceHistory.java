@@ -1,0 +1,70 @@
+package org.logitlab.speculative;
+
+/**
+ * How often drafted tokens at each depth were accepted so far, for drafters that have no probability of their
+ * own (prompt lookup, Token Recycling). The estimated chance that a whole draft of length d is accepted is
+ * Π_{j ≤ d} α_j with α_j the acceptance rate at depth j among drafts that reached it; drafting stops where
+ * that falls below {@link DraftLength#pMin()}, the same rule {@link DraftModelDrafter} applies to the draft
+ * model's probabilities (SpecDec++, Huang et al. 2024). Every verified token costs a row of the target's
+ * forward pass, so tokens that are almost never accepted make a pass slower without making it longer.
+ *
+ * <p>Rates are exponentially decayed so the estimate follows the text (a repetitive stretch makes lookup drafts
+ * long again). The length depends only on earlier rounds, never on the tokens being drafted, so any length
+ * keeps verification lossless. When the estimate allows no draft at all, one token is still drafted every
+ * {@link #EXPLORATION_PERIOD} rounds, so the rates can recover.
+ */
+final class AcceptanceHistory {
+    /** Weight of the history at each update: about the last 1 / (1 − DECAY) = 16 drafts that reached a depth. */
+    private static final double DECAY = 0.9375;
+
+    /** Prior: one accepted and one rejected draft at every depth, i.e. α = 1/2 before any evidence. */
+    private static final double PRIOR_ACCEPTED = 1.0;
+
+    private static final double PRIOR_TRIED = 2.0;
+    static final int EXPLORATION_PERIOD = 8;
+
+    private final double[] accepted;
+    private final double[] tried;
+    private int roundsWithoutDraft;
+
+    AcceptanceHistory(int maximumDepth) {
+        accepted = new double[maximumDepth];
+        tried = new double[maximumDepth];
+    }
+
+    /** Estimated acceptance rate of a token at {@code depth} (1-based) given its parent was accepted. */
+    double rate(int depth) {
+        return (accepted[depth - 1] + PRIOR_ACCEPTED) / (tried[depth - 1] + PRIOR_TRIED);
+    }
+
+    /**
+     * The longest depth ≤ {@code maximumDepth} whose estimated whole-draft acceptance stays ≥ {@code pMin}, at
+     * least {@code minimumDepth}; with pMin = 0 every depth is allowed.
+     */
+    int depth(int maximumDepth, int minimumDepth, double pMin) {
+        int limit = Math.min(maximumDepth, accepted.length);
+        double estimate = 1.0;
+        int depth = 0;
+        while (depth < limit) {
+            estimate *= rate(depth + 1);
+            if (depth >= minimumDepth && estimate < pMin) {
+                break;
+            }
+            depth++;
+        }
+        if (depth == 0 && maximumDepth > 0 && ++roundsWithoutDraft >= EXPLORATION_PERIOD) {
+            roundsWithoutDraft = 0;
+            return 1;
+        }
+        return depth;
+    }
+
+    /** Records a verified draft: {@code acceptedLength} of its first tokens along the kept path were accepted. */
+    void record(int draftDepth, int acceptedLength) {
+        int reached = Math.min(draftDepth, Math.min(acceptedLength + 1, tried.length));
+        for (int depth = 0; depth < reached; depth++) {
+            tried[depth] = tried[depth] * DECAY + 1.0;
+            accepted[depth] = accepted[depth] * DECAY + (depth < acceptedLength ? 1.0 : 0.0);
+        }
+    }
+}
