@@ -26,6 +26,7 @@ final class AcceptanceHistory {
     private final double[] accepted;
     private final double[] tried;
     private int roundsWithoutDraft;
+    private int roundsCutToNothing;
 
     AcceptanceHistory(int maximumDepth) {
         accepted = new double[maximumDepth];
@@ -57,6 +58,37 @@ final class AcceptanceHistory {
             return 1;
         }
         return depth;
+    }
+
+    /**
+     * The depth to cut {@code tree} at that maximises expected tokens per unit of time, (1 + Σ_{i ≤ d} Π_{j ≤ i}
+     * α_j) / cost(prefix + nodes up to depth d), with the pass cost measured so far. Every cut that is not worth
+     * its pass but keeps a draft still happens every {@link #EXPLORATION_PERIOD}-th time, with one level, so the
+     * rates keep being measured.
+     */
+    int profitableDepth(DraftTree tree, int prefix, PassCosts costs) {
+        int[] nodes = tree.nodesUpToDepth();
+        int deepest = Math.min(nodes.length - 1, accepted.length);
+        if (deepest == 0 || costs.isEmpty()) {
+            return deepest;
+        }
+        double expectedTokens = 1.0, reached = 1.0;
+        int best = 0;
+        double bestRate = prefix == 0 ? Double.POSITIVE_INFINITY : 1.0 / costs.estimate(prefix);
+        for (int depth = 1; depth <= deepest; depth++) {
+            reached *= rate(depth);
+            expectedTokens += reached;
+            double tokensPerNanosecond = expectedTokens / costs.estimate(prefix + nodes[depth]);
+            if (tokensPerNanosecond > bestRate) {
+                bestRate = tokensPerNanosecond;
+                best = depth;
+            }
+        }
+        if (best == 0 && ++roundsCutToNothing >= EXPLORATION_PERIOD) {
+            roundsCutToNothing = 0;
+            return 1;
+        }
+        return best;
     }
 
     /** Records a verified draft: {@code acceptedLength} of its first tokens along the kept path were accepted. */

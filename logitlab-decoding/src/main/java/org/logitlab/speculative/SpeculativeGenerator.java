@@ -82,11 +82,15 @@ public final class SpeculativeGenerator {
         int drafted = 0, accepted = 0, steps = 0, passes = 1;
         int committed = session.length();
         AcceptanceHistory history = new AcceptanceHistory(length.draftMax());
+        PassCosts costs = new PassCosts();
+        // Drafters without their own estimate are bounded by past acceptance and measured pass costs; pMin = 0
+        // means "never stop drafting early" (DraftLength), so then neither bound applies.
+        boolean adaptive = !drafter.estimatesAcceptance() && length.pMin() > 0;
         while (!output.finished()) {
             int prefix = pending < 0 ? 0 : 1;
             int room = session.contextLength() - committed - prefix;
             int depth = Math.min(length.draftMax(), output.remaining() - 1);
-            if (!drafter.estimatesAcceptance()) {
+            if (adaptive) {
                 depth = history.depth(depth, length.draftMin(), length.pMin());
             }
             // Drafters copy the shaping before changing it (DraftRequest's contract), so no copy is made here.
@@ -94,13 +98,19 @@ public final class SpeculativeGenerator {
                     ? DraftTree.empty()
                     : drafter.draft(new DraftRequest(
                             output.context(), depth, Math.min(room, length.treeNodes()), shaping, random));
+            if (adaptive && prefix > 0) {
+                int profitable = history.profitableDepth(tree, prefix, costs);
+                tree = tree.truncatedToDepth(Math.max(profitable, length.draftMin()));
+            }
             int[] evaluated = evaluatedTokens(pending, tree);
             // Rows: the root's (the pending token's, or the prompt's last) and one per tree node after it.
             Logits nodeRows = rootRows;
             if (evaluated.length > 0) {
+                long start = System.nanoTime();
                 nodeRows = tree.isChain()
                         ? session.append(evaluated, true)
                         : session.appendTree(evaluated, withRootNode(pending, tree.parents()));
+                costs.record(evaluated.length, System.nanoTime() - start);
                 passes++;
                 drafter.observe(evaluated, nodeRows);
                 if (pending >= 0) {
