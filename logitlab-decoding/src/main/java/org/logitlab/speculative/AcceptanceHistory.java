@@ -23,10 +23,13 @@ final class AcceptanceHistory {
     private static final double PRIOR_TRIED = 2.0;
     static final int EXPLORATION_PERIOD = 8;
 
+    /** Share of the time spent on drafts the cost model advises against, to keep measuring their acceptance. */
+    static final double EXPLORATION_SHARE = 0.03;
+
     private final double[] accepted;
     private final double[] tried;
     private int roundsWithoutDraft;
-    private int roundsCutToNothing;
+    private double explorationBudget;
 
     AcceptanceHistory(int maximumDepth) {
         accepted = new double[maximumDepth];
@@ -63,8 +66,8 @@ final class AcceptanceHistory {
     /**
      * The depth to cut {@code tree} at that maximises expected tokens per unit of time, (1 + Σ_{i ≤ d} Π_{j ≤ i}
      * α_j) / cost(prefix + nodes up to depth d), with the pass cost measured so far. Every cut that is not worth
-     * its pass but keeps a draft still happens every {@link #EXPLORATION_PERIOD}-th time, with one level, so the
-     * rates keep being measured.
+     * its pass still keeps one level now and then ({@link #EXPLORATION_SHARE} of the time), so the rates keep
+     * being measured and drafting resumes when the text turns repetitive.
      */
     int profitableDepth(DraftTree tree, int prefix, PassCosts costs) {
         int[] nodes = tree.nodesUpToDepth();
@@ -84,9 +87,16 @@ final class AcceptanceHistory {
                 best = depth;
             }
         }
-        if (best == 0 && ++roundsCutToNothing >= EXPLORATION_PERIOD) {
-            roundsCutToNothing = 0;
-            return 1;
+        if (best == 0) {
+            // Explore with one level once the skipped rounds have saved enough to pay for it, so exploring costs
+            // about EXPLORATION_SHARE of the time however expensive the extra rows are.
+            double plainPass = costs.estimate(prefix);
+            double extraRows = costs.estimate(prefix + nodes[1]) - plainPass;
+            explorationBudget += EXPLORATION_SHARE * plainPass;
+            if (explorationBudget >= extraRows) {
+                explorationBudget = 0.0;
+                return 1;
+            }
         }
         return best;
     }
