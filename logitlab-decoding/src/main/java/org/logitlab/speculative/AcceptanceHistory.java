@@ -17,10 +17,14 @@ final class AcceptanceHistory {
     /** Weight of the history at each update: about the last 1 / (1 − DECAY) = 16 drafts that reached a depth. */
     private static final double DECAY = 0.9375;
 
-    /** Prior: one accepted and one rejected draft at every depth, i.e. α = 1/2 before any evidence. */
-    private static final double PRIOR_ACCEPTED = 1.0;
-
+    /**
+     * Prior: two pseudo-drafts at the rate of the depth above (α = 1/2 at depth 1). Deeper depths are reached
+     * rarely, and a drafter that was right so far tends to stay right (lookup's copied stretches), so an
+     * unmeasured depth starts from its parent's rate rather than from 1/2.
+     */
     private static final double PRIOR_TRIED = 2.0;
+
+    private static final double FIRST_DEPTH_PRIOR = 0.5;
     static final int EXPLORATION_PERIOD = 8;
 
     /** Share of the time spent on drafts the cost model advises against, to keep measuring their acceptance. */
@@ -38,7 +42,8 @@ final class AcceptanceHistory {
 
     /** Estimated acceptance rate of a token at {@code depth} (1-based) given its parent was accepted. */
     double rate(int depth) {
-        return (accepted[depth - 1] + PRIOR_ACCEPTED) / (tried[depth - 1] + PRIOR_TRIED);
+        double prior = depth == 1 ? FIRST_DEPTH_PRIOR : rate(depth - 1);
+        return (accepted[depth - 1] + PRIOR_TRIED * prior) / (tried[depth - 1] + PRIOR_TRIED);
     }
 
     /**

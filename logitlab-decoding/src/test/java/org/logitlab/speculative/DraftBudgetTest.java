@@ -41,6 +41,9 @@ class DraftBudgetTest {
         }
         assertThat(history.rate(1)).isLessThan(0.1);
         assertThat(history.depth(8, 2, 0.1)).as("draftMin is always drafted").isEqualTo(2);
+        assertThat(history.rate(2))
+                .as("an unmeasured depth starts from its parent's rate")
+                .isLessThan(0.2);
         int drafts = 0;
         for (int round = 0; round < 2 * AcceptanceHistory.EXPLORATION_PERIOD; round++) {
             drafts += history.depth(8, 0, 0.1);
