@@ -96,6 +96,15 @@ public final class ChainShaping {
     }
 
     /**
+     * The greedy chain's pick among candidates {@link #shape} returned (the first highest logit, as {@link
+     * GreedySampler}); the candidates stay valid for reporting log-probs.
+     */
+    public int greedyPick(Candidates shaped) {
+        greedyPicker.apply(shaped);
+        return shaped.selectedId();
+    }
+
+    /**
      * The distribution the chain would sample from at this row, dense over the vocabulary (0 for removed
      * tokens); a point mass on the greedy pick when the chain ends in {@code greedy}.
      */

@@ -293,6 +293,11 @@ public final class DraftModelDrafter implements Drafter {
     }
 
     @Override
+    public boolean estimatesAcceptance() {
+        return true;
+    }
+
+    @Override
     public String name() {
         return switch (shape) {
             case CHAIN -> "draft";

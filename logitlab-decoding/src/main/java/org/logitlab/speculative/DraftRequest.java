@@ -7,7 +7,8 @@ import java.util.random.RandomGenerator;
  *
  * @param context every known token: prompt, generated tokens and the one about to be evaluated
  * @param maxDepth longest useful path (tokens still wanted, bounded by the draft length setting)
- * @param maxNodes most tree nodes that fit the target's context in one verification pass
+ * @param maxNodes most tree nodes in one verification pass: the draft length's node budget, bounded by the
+ *     room left in the target's context
  * @param shaping the sampler chain's shaping with {@code context} accepted; drafters copy it before use
  * @param random draws for sampled drafts
  */

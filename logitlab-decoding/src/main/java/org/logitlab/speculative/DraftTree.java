@@ -76,6 +76,16 @@ public record DraftTree(int[] tokens, int[] parents, double[][] proposals) {
         return Arrays.stream(indices()).filter(child -> parents[child] == node).toArray();
     }
 
+    /** The first child of {@code node} (−1 = root) in verification order that carries {@code token}, or −1. */
+    public int childWithToken(int node, int token) {
+        for (int child = node + 1; child < tokens.length; child++) {
+            if (parents[child] == node && tokens[child] == token) {
+                return child;
+            }
+        }
+        return -1;
+    }
+
     /** Nodes from a root child down to {@code node}. */
     public int[] pathTo(int node) {
         int depth = 0;
@@ -87,6 +97,49 @@ public record DraftTree(int[] tokens, int[] parents, double[][] proposals) {
             path[index] = current;
         }
         return path;
+    }
+
+    /** Node counts by depth: {@code result[d]} nodes lie at depth ≤ d (the root's children are at depth 1). */
+    public int[] nodesUpToDepth() {
+        int[] depths = new int[tokens.length];
+        int deepest = 0;
+        for (int node = 0; node < tokens.length; node++) {
+            depths[node] = parents[node] < 0 ? 1 : depths[parents[node]] + 1;
+            deepest = Math.max(deepest, depths[node]);
+        }
+        int[] counts = new int[deepest + 1];
+        for (int depth : depths) {
+            counts[depth]++;
+        }
+        for (int depth = 1; depth <= deepest; depth++) {
+            counts[depth] += counts[depth - 1];
+        }
+        return counts;
+    }
+
+    /** The nodes at depth ≤ {@code maximumDepth}, in the same order (parents still precede children). */
+    public DraftTree truncatedToDepth(int maximumDepth) {
+        int[] depths = new int[tokens.length];
+        int[] newIndex = new int[tokens.length];
+        int kept = 0;
+        for (int node = 0; node < tokens.length; node++) {
+            depths[node] = parents[node] < 0 ? 1 : depths[parents[node]] + 1;
+            newIndex[node] = depths[node] <= maximumDepth ? kept++ : -1;
+        }
+        if (kept == tokens.length) {
+            return this;
+        }
+        int[] keptTokens = new int[kept];
+        int[] keptParents = new int[kept];
+        double[][] keptProposals = new double[kept][];
+        for (int node = 0; node < tokens.length; node++) {
+            if (newIndex[node] >= 0) {
+                keptTokens[newIndex[node]] = tokens[node];
+                keptParents[newIndex[node]] = parents[node] < 0 ? -1 : newIndex[parents[node]];
+                keptProposals[newIndex[node]] = proposals[node];
+            }
+        }
+        return new DraftTree(keptTokens, keptParents, keptProposals);
     }
 
     /** Number of nodes on the longest root-to-leaf path. */

@@ -16,5 +16,14 @@ public sealed interface Drafter permits PromptLookupDrafter, TokenRecyclingDraft
      */
     default void observe(int[] tokens, Logits logits) {}
 
+    /**
+     * True when the drafter already stops where its own estimate of acceptance falls below {@link
+     * DraftLength#pMin()} (a draft model's probabilities); otherwise the generator bounds the depth from the
+     * acceptance seen so far ({@link AcceptanceHistory}).
+     */
+    default boolean estimatesAcceptance() {
+        return false;
+    }
+
     String name();
 }

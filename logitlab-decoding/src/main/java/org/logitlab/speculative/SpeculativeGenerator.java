@@ -1,22 +1,16 @@
 package org.logitlab.speculative;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
-import org.logitlab.distribution.Distribution;
-import org.logitlab.generation.FinishReason;
 import org.logitlab.generation.GeneratedToken;
 import org.logitlab.generation.GenerationResult;
+import org.logitlab.sampling.Candidates;
 import org.logitlab.sampling.DistributionSampler;
 import org.logitlab.sampling.SamplerChain;
-import org.logitlab.sampling.SequenceStatistics;
-import org.logitlab.sampling.TokenLogProbs;
 import org.logitlab.session.Logits;
 import org.logitlab.session.Session;
-import org.logitlab.tokenizer.StreamingDecoder;
 import org.logitlab.tokenizer.Tokenizer;
 
 /**
@@ -82,32 +76,41 @@ public final class SpeculativeGenerator {
         ChainShaping shaping = ChainShaping.of(chain);
         Logits rootRows = session.append(prompt, false);
         drafter.observe(new int[] {prompt[prompt.length - 1]}, rootRows);
+        EmittedTokens output = new EmittedTokens(
+                prompt, maxTokens, topLogProbs, session.contextLength(), tokenizer, chain, shaping, onToken);
         int pending = -1;
         int drafted = 0, accepted = 0, steps = 0, passes = 1;
-        int vocabulary = rootRows.vocabularySize();
-        int[] context = Arrays.copyOf(prompt, prompt.length + maxTokens);
-        int contextSize = prompt.length;
-        StreamingDecoder decoder = new StreamingDecoder(tokenizer);
-        List<GeneratedToken> generated = new ArrayList<>();
-        StringBuilder text = new StringBuilder();
-        SequenceStatistics statistics = SequenceStatistics.EMPTY;
-        FinishReason reason = FinishReason.LENGTH;
         int committed = session.length();
-        while (generated.size() < maxTokens) {
+        AcceptanceHistory history = new AcceptanceHistory(length.draftMax());
+        PassCosts costs = new PassCosts();
+        // Drafters without their own estimate are bounded by past acceptance and measured pass costs; pMin = 0
+        // means "never stop drafting early" (DraftLength), so then neither bound applies.
+        boolean adaptive = !drafter.estimatesAcceptance() && length.pMin() > 0;
+        while (!output.finished()) {
             int prefix = pending < 0 ? 0 : 1;
             int room = session.contextLength() - committed - prefix;
-            int depth = Math.min(length.draftMax(), maxTokens - generated.size() - 1);
+            int depth = Math.min(length.draftMax(), output.remaining() - 1);
+            if (adaptive) {
+                depth = history.depth(depth, length.draftMin(), length.pMin());
+            }
+            // Drafters copy the shaping before changing it (DraftRequest's contract), so no copy is made here.
             DraftTree tree = depth <= 0 || room <= 0
                     ? DraftTree.empty()
-                    : drafter.draft(
-                            new DraftRequest(Arrays.copyOf(context, contextSize), depth, room, shaping.copy(), random));
+                    : drafter.draft(new DraftRequest(
+                            output.context(), depth, Math.min(room, length.treeNodes()), shaping, random));
+            if (adaptive && prefix > 0) {
+                int profitable = history.profitableDepth(tree, prefix, costs);
+                tree = tree.truncatedToDepth(Math.max(profitable, length.draftMin()));
+            }
             int[] evaluated = evaluatedTokens(pending, tree);
             // Rows: the root's (the pending token's, or the prompt's last) and one per tree node after it.
             Logits nodeRows = rootRows;
             if (evaluated.length > 0) {
+                long start = System.nanoTime();
                 nodeRows = tree.isChain()
                         ? session.append(evaluated, true)
                         : session.appendTree(evaluated, withRootNode(pending, tree.parents()));
+                costs.record(evaluated.length, System.nanoTime() - start);
                 passes++;
                 drafter.observe(evaluated, nodeRows);
                 if (pending >= 0) {
@@ -116,63 +119,110 @@ public final class SpeculativeGenerator {
             }
             drafted += tree.size();
             steps += tree.isEmpty() ? 0 : 1;
-            Logits treeRows = nodeRows;
-            Logits verificationRootRows = rootRows;
-            Verification verification = verifier.verify(
-                    tree,
-                    node -> {
-                        ChainShaping atNode = shaping.copy();
-                        for (int pathNode : tree.pathTo(node)) {
-                            atNode.accept(tree.tokens()[pathNode]);
-                        }
-                        return node < 0
-                                ? atNode.probabilities(verificationRootRows.data(), 0)
-                                : atNode.probabilities(treeRows.data(), treeRows.offset(prefix + node));
-                    },
-                    random);
+            Rows rows = new Rows(rootRows, nodeRows, prefix);
+            Verification verification = shaping.greedy()
+                    ? emitGreedy(tree, rows, shaping, output)
+                    : emitVerified(tree, rows, shaping, output);
             accepted += verification.acceptedCount();
-            int[] path = verification.acceptedNodes();
-            boolean finished = false;
-            for (int index = 0; index <= path.length && !finished; index++) {
-                int token = index < path.length ? tree.tokens()[path[index]] : verification.nextToken();
-                Logits source = index == 0 ? rootRows : nodeRows;
-                int offset = index == 0 ? 0 : nodeRows.offset(prefix + path[index - 1]);
-                TokenLogProbs logProbs = TokenLogProbs.of(
-                        token,
-                        Distribution.of(source.data(), offset, vocabulary),
-                        shaping.shape(source.data(), offset),
-                        topLogProbs);
-                shaping.accept(token);
-                chain.accept(token);
-                statistics = statistics.plus(logProbs.logProb());
-                boolean endOfGeneration = tokenizer.isEndOfGeneration(token);
-                String piece = endOfGeneration ? "" : decoder.accept(token);
-                text.append(piece);
-                int position = prompt.length + generated.size();
-                GeneratedToken step = new GeneratedToken(token, position, piece, logProbs);
-                generated.add(step);
-                context[contextSize++] = token;
-                onToken.accept(step);
-                if (endOfGeneration) {
-                    reason = FinishReason.STOP;
-                    finished = true;
-                } else if (generated.size() == maxTokens) {
-                    finished = true;
-                } else if (position >= session.contextLength()) {
-                    reason = FinishReason.CONTEXT_FULL;
-                    finished = true;
-                }
+            if (!tree.isEmpty()) {
+                history.record(tree.depth(), verification.acceptedCount());
             }
-            if (finished) {
+            if (output.finished()) {
                 break;
             }
+            int[] path = verification.acceptedNodes();
             commit(pending, tree, path, committed);
             committed += prefix + path.length;
             pending = verification.nextToken();
         }
-        text.append(decoder.flush());
-        lastStatistics = new SpeculativeStatistics(drafted, accepted, steps, passes, generated.size());
-        return new GenerationResult(prompt.clone(), List.copyOf(generated), text.toString(), reason, statistics);
+        lastStatistics = new SpeculativeStatistics(drafted, accepted, steps, passes, output.count());
+        return output.result();
+    }
+
+    /** The target's logits rows of one round: the root's, and node i's at {@code offset(i)}. */
+    private record Rows(Logits root, Logits nodes, int prefix) {
+        float[] data(int node) {
+            return node < 0 ? root.data() : nodes.data();
+        }
+
+        int offset(int node) {
+            return node < 0 ? 0 : nodes.offset(prefix + node);
+        }
+    }
+
+    /**
+     * Verification against a greedy chain, fused with emitting. The target at every node is a point mass on the
+     * chain's pick, so speculative sampling (and recursive rejection over any siblings, deterministic or drawn)
+     * reduces to: follow the child whose token is that pick, else emit the pick and stop. Each row is shaped once
+     * and the same candidates serve the pick and the reported log-probs, which is exactly plain decoding's work per
+     * emitted token; no dense probability vector is built.
+     */
+    private static Verification emitGreedy(DraftTree tree, Rows rows, ChainShaping shaping, EmittedTokens output) {
+        int[] path = new int[tree.size()];
+        int accepted = 0;
+        int node = -1;
+        while (true) {
+            float[] data = rows.data(node);
+            int offset = rows.offset(node);
+            Candidates shaped = shaping.shape(data, offset);
+            int token = shaping.greedyPick(shaped);
+            boolean finished = output.emit(token, data, offset, shaped);
+            int child = tree.childWithToken(node, token);
+            if (finished || child < 0) {
+                return new Verification(Arrays.copyOf(path, accepted), token);
+            }
+            path[accepted++] = child;
+            node = child;
+        }
+    }
+
+    /** Verification by the configured verifier against the shaped target distributions, then emitting the path. */
+    private Verification emitVerified(DraftTree tree, Rows rows, ChainShaping shaping, EmittedTokens output) {
+        ShapingWalk walk = new ShapingWalk(tree, shaping);
+        Verification verification =
+                verifier.verify(tree, node -> walk.at(node).probabilities(rows.data(node), rows.offset(node)), random);
+        int[] path = verification.acceptedNodes();
+        for (int index = 0; index <= path.length; index++) {
+            int token = index < path.length ? tree.tokens()[path[index]] : verification.nextToken();
+            int node = index == 0 ? -1 : path[index - 1];
+            float[] data = rows.data(node);
+            int offset = rows.offset(node);
+            if (output.emit(token, data, offset, shaping.shape(data, offset))) {
+                break;
+            }
+        }
+        return verification;
+    }
+
+    /**
+     * The shaping with the path to a node accepted. Verifiers ask for nodes along one root-to-leaf walk, so a
+     * node whose parent was the last one asked for extends the same copy by one token; anything else replays the
+     * path into a fresh copy. Stateless shapers make every step cheap; stateful ones (penalties, DRY) see exactly
+     * the drafted history.
+     */
+    private static final class ShapingWalk {
+        private final DraftTree tree;
+        private final ChainShaping base;
+        private ChainShaping current;
+        private int currentNode = Integer.MIN_VALUE;
+
+        ShapingWalk(DraftTree tree, ChainShaping base) {
+            this.tree = tree;
+            this.base = base;
+        }
+
+        ChainShaping at(int node) {
+            if (current != null && node >= 0 && tree.parents()[node] == currentNode) {
+                current.accept(tree.tokens()[node]);
+            } else {
+                current = base.copy();
+                for (int pathNode : tree.pathTo(node)) {
+                    current.accept(tree.tokens()[pathNode]);
+                }
+            }
+            currentNode = node;
+            return current;
+        }
     }
 
     /** The pending token (not yet evaluated) followed by the tree's tokens. */

@@ -25,7 +25,17 @@ class GreedyLosslessnessTest {
             "Lily and Tom went to the park. Lily and Tom went to the park. Lily and Tom",
             "The little dog said \"hi\". The little dog said");
 
-    record Setup(String name, Function<Model, Drafter> drafter, Verifier verifier) {
+    /** Adaptive draft lengths (lookup and recycle bounded by past acceptance and measured pass costs). */
+    private static final DraftLength ADAPTIVE = new DraftLength(6, 0, 0.05, 16);
+
+    /** pMin = 0: every draft at full length, so long accepted paths and rejections deep in them are exercised. */
+    private static final DraftLength FULL = new DraftLength(6, 0, 0.0, 16);
+
+    record Setup(String name, Function<Model, Drafter> drafter, Verifier verifier, DraftLength generatorLength) {
+        Setup(String name, Function<Model, Drafter> drafter, Verifier verifier) {
+            this(name, drafter, verifier, ADAPTIVE);
+        }
+
         @Override
         public String toString() {
             return name;
@@ -36,6 +46,14 @@ class GreedyLosslessnessTest {
         DraftLength length = new DraftLength(6, 0, 0.05, 16);
         List<Setup> setups = List.of(
                 new Setup("lookup", model -> new PromptLookupDrafter(3, 1), new SpeculativeSamplingVerifier()),
+                new Setup(
+                        "lookup-full", model -> new PromptLookupDrafter(3, 1), new SpeculativeSamplingVerifier(), FULL),
+                new Setup(
+                        "recycle-full",
+                        model -> TokenRecyclingDrafter.withDefaults(
+                                model.config().vocabularySize()),
+                        new RecursiveRejectionVerifier(),
+                        FULL),
                 new Setup(
                         "recycle",
                         model -> TokenRecyclingDrafter.withDefaults(
@@ -83,7 +101,7 @@ class GreedyLosslessnessTest {
                     chain(model, settings),
                     setup.drafter().apply(model),
                     setup.verifier(),
-                    new DraftLength(6, 0, 0.05, 16));
+                    setup.generatorLength());
             GenerationResult result = speculative.generate(promptTokens, TOKENS, 5, token -> {});
             assertThat(result.generatedIds()).as("%s: %s", setup, prompt).containsExactly(plain.generatedIds());
             assertThat(result.tokens().stream().map(GeneratedToken::logProbs).toList())

@@ -1,0 +1,117 @@
+package org.logitlab.speculative;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.logitlab.distribution.Distribution;
+import org.logitlab.generation.FinishReason;
+import org.logitlab.generation.GeneratedToken;
+import org.logitlab.generation.GenerationResult;
+import org.logitlab.sampling.Candidates;
+import org.logitlab.sampling.SamplerChain;
+import org.logitlab.sampling.SequenceStatistics;
+import org.logitlab.sampling.TokenLogProbs;
+import org.logitlab.tokenizer.StreamingDecoder;
+import org.logitlab.tokenizer.Tokenizer;
+
+/**
+ * The output side of one speculative generation: every emitted token gets the same log-probs, text piece and
+ * stopping checks as in {@link org.logitlab.generation.Generator}, computed from the target row it was chosen
+ * at, and is told to the chain and its shaping.
+ */
+final class EmittedTokens {
+    private final int[] prompt;
+    private final int maxTokens;
+    private final int topLogProbs;
+    private final int contextLength;
+    private final Tokenizer tokenizer;
+    private final SamplerChain chain;
+    private final ChainShaping shaping;
+    private final Consumer<GeneratedToken> onToken;
+    private final StreamingDecoder decoder;
+    private final List<GeneratedToken> generated = new ArrayList<>();
+    private final StringBuilder text = new StringBuilder();
+    private final int[] context;
+    private int contextSize;
+    private SequenceStatistics statistics = SequenceStatistics.EMPTY;
+    private FinishReason reason = FinishReason.LENGTH;
+    private boolean finished;
+
+    EmittedTokens(
+            int[] prompt,
+            int maxTokens,
+            int topLogProbs,
+            int contextLength,
+            Tokenizer tokenizer,
+            SamplerChain chain,
+            ChainShaping shaping,
+            Consumer<GeneratedToken> onToken) {
+        this.prompt = prompt;
+        this.maxTokens = maxTokens;
+        this.topLogProbs = topLogProbs;
+        this.contextLength = contextLength;
+        this.tokenizer = tokenizer;
+        this.chain = chain;
+        this.shaping = shaping;
+        this.onToken = onToken;
+        this.decoder = new StreamingDecoder(tokenizer);
+        this.context = Arrays.copyOf(prompt, prompt.length + maxTokens);
+        this.contextSize = prompt.length;
+    }
+
+    /** Tokens still wanted; 0 once generation has finished. */
+    int remaining() {
+        return finished ? 0 : maxTokens - generated.size();
+    }
+
+    boolean finished() {
+        return finished || generated.size() >= maxTokens;
+    }
+
+    /** Prompt and generated tokens so far. */
+    int[] context() {
+        return Arrays.copyOf(context, contextSize);
+    }
+
+    /**
+     * Emits {@code token}, chosen at the target row {@code logits[offset, offset + vocabulary)} whose shaped
+     * candidates are {@code shaped} (the live view of this generation's shaping for that row).
+     *
+     * @return true when generation is finished (end of generation, length or context reached)
+     */
+    boolean emit(int token, float[] logits, int offset, Candidates shaped) {
+        TokenLogProbs logProbs =
+                TokenLogProbs.of(token, Distribution.of(logits, offset, shaping.vocabularySize()), shaped, topLogProbs);
+        shaping.accept(token);
+        chain.accept(token);
+        statistics = statistics.plus(logProbs.logProb());
+        boolean endOfGeneration = tokenizer.isEndOfGeneration(token);
+        String piece = endOfGeneration ? "" : decoder.accept(token);
+        text.append(piece);
+        int position = prompt.length + generated.size();
+        GeneratedToken step = new GeneratedToken(token, position, piece, logProbs);
+        generated.add(step);
+        context[contextSize++] = token;
+        onToken.accept(step);
+        if (endOfGeneration) {
+            reason = FinishReason.STOP;
+            finished = true;
+        } else if (generated.size() == maxTokens) {
+            finished = true;
+        } else if (position >= contextLength) {
+            reason = FinishReason.CONTEXT_FULL;
+            finished = true;
+        }
+        return finished;
+    }
+
+    int count() {
+        return generated.size();
+    }
+
+    GenerationResult result() {
+        text.append(decoder.flush());
+        return new GenerationResult(prompt.clone(), List.copyOf(generated), text.toString(), reason, statistics);
+    }
+}
