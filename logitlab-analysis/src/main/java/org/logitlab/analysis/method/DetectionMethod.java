@@ -30,10 +30,7 @@ public sealed interface DetectionMethod extends ScoringMethod {
 
         @Override
         public MethodScore score(ScoredText text) {
-            ScoringMethod.requireScorable(this, text);
-            int length = text.size();
-            double[] contributions = Aggregates.map(text.records(), record -> record.logProb() / length);
-            return new MethodScore(name(), family(), Aggregates.sum(contributions), contributions, true);
+            return ScoringMethod.mean(this, text, record -> record.logProb());
         }
     }
 
@@ -51,10 +48,7 @@ public sealed interface DetectionMethod extends ScoringMethod {
 
         @Override
         public MethodScore score(ScoredText text) {
-            ScoringMethod.requireScorable(this, text);
-            int length = text.size();
-            double[] contributions = Aggregates.map(text.records(), record -> -Math.log(record.rank()) / length);
-            return new MethodScore(name(), family(), Aggregates.sum(contributions), contributions, true);
+            return ScoringMethod.mean(this, text, record -> -Math.log(record.rank()));
         }
     }
 
@@ -72,10 +66,7 @@ public sealed interface DetectionMethod extends ScoringMethod {
 
         @Override
         public MethodScore score(ScoredText text) {
-            ScoringMethod.requireScorable(this, text);
-            int length = text.size();
-            double[] contributions = Aggregates.map(text.records(), record -> -record.entropy() / length);
-            return new MethodScore(name(), family(), Aggregates.sum(contributions), contributions, true);
+            return ScoringMethod.mean(this, text, record -> -record.entropy());
         }
     }
 

@@ -34,10 +34,7 @@ public sealed interface MembershipMethod extends ScoringMethod {
 
         @Override
         public MethodScore score(ScoredText text) {
-            ScoringMethod.requireScorable(this, text);
-            int length = text.size();
-            double[] contributions = Aggregates.map(text.records(), record -> record.logProb() / length);
-            return new MethodScore(name(), family(), Aggregates.sum(contributions), contributions, true);
+            return ScoringMethod.mean(this, text, record -> record.logProb());
         }
     }
 

@@ -1,6 +1,8 @@
 package org.logitlab.analysis.method;
 
+import java.util.function.ToDoubleFunction;
 import org.logitlab.analysis.scoring.ScoredText;
+import org.logitlab.analysis.scoring.TokenRecord;
 
 /**
  * A function from one scored text (its {@link org.logitlab.analysis.scoring.TokenRecord}s, and for some methods the
@@ -29,6 +31,19 @@ public sealed interface ScoringMethod permits UncertaintyMethod, DetectionMethod
     MethodScore score(ScoredText text);
 
     /** Checks shared by every method. */
+    /** Validates {@code text} and returns value(record) / L per token: the contributions of a per-token mean. */
+    static double[] meanContributions(ScoringMethod method, ScoredText text, ToDoubleFunction<TokenRecord> value) {
+        requireScorable(method, text);
+        int length = text.size();
+        return Aggregates.map(text.records(), record -> value.applyAsDouble(record) / length);
+    }
+
+    /** A score that is the mean of a per-token value; its contributions add up to it. */
+    static MethodScore mean(ScoringMethod method, ScoredText text, ToDoubleFunction<TokenRecord> value) {
+        double[] contributions = meanContributions(method, text, value);
+        return new MethodScore(method.name(), method.family(), Aggregates.sum(contributions), contributions, true);
+    }
+
     static void requireScorable(ScoringMethod method, ScoredText text) {
         if (text == null) {
             throw new IllegalArgumentException(method.name() + ": text must not be null");

@@ -51,9 +51,7 @@ public sealed interface UncertaintyMethod extends ScoringMethod {
 
         @Override
         public MethodScore score(ScoredText text) {
-            ScoringMethod.requireScorable(this, text);
-            int length = text.size();
-            double[] contributions = Aggregates.map(text.records(), record -> -record.logProb() / length);
+            double[] contributions = ScoringMethod.meanContributions(this, text, record -> -record.logProb());
             return new MethodScore(name(), family(), Math.exp(Aggregates.sum(contributions)), contributions, false);
         }
     }
@@ -72,10 +70,7 @@ public sealed interface UncertaintyMethod extends ScoringMethod {
 
         @Override
         public MethodScore score(ScoredText text) {
-            ScoringMethod.requireScorable(this, text);
-            int length = text.size();
-            double[] contributions = Aggregates.map(text.records(), record -> record.entropy() / length);
-            return new MethodScore(name(), family(), Aggregates.sum(contributions), contributions, true);
+            return ScoringMethod.mean(this, text, record -> record.entropy());
         }
     }
 
@@ -96,9 +91,7 @@ public sealed interface UncertaintyMethod extends ScoringMethod {
 
         @Override
         public MethodScore score(ScoredText text) {
-            ScoringMethod.requireScorable(this, text);
-            int length = text.size();
-            double[] contributions = Aggregates.map(text.records(), record -> -record.logProb() / length);
+            double[] contributions = ScoringMethod.meanContributions(this, text, record -> -record.logProb());
             return new MethodScore(
                     name(), family(), 1.0 - Math.exp(-Aggregates.sum(contributions)), contributions, false);
         }
@@ -118,10 +111,7 @@ public sealed interface UncertaintyMethod extends ScoringMethod {
 
         @Override
         public MethodScore score(ScoredText text) {
-            ScoringMethod.requireScorable(this, text);
-            int length = text.size();
-            double[] contributions = Aggregates.map(text.records(), record -> (1.0 - record.prob()) / length);
-            return new MethodScore(name(), family(), Aggregates.sum(contributions), contributions, true);
+            return ScoringMethod.mean(this, text, record -> 1.0 - record.prob());
         }
     }
 
