@@ -1,7 +1,5 @@
 package org.logitlab.sampling;
 
-import java.util.random.RandomGenerator;
-
 /**
  * Mirostat v1 (Basu et al. 2021, "Mirostat: A Neural Text Decoding Algorithm that Directly Controls
  * Perplexity", Algorithm 1; llama.cpp {@code mirostat}). Estimates the Zipf exponent ŝ from the top m
@@ -10,31 +8,19 @@ import java.util.random.RandomGenerator;
  */
 public final class MirostatSampler implements PickingSampler {
     private final int vocabularySize;
-    private final long seed;
-    private final double tau;
-    private final double eta;
     private final int m;
-    private double mu;
-    private RandomGenerator.JumpableGenerator random;
+    private final MirostatState state;
 
     public MirostatSampler(int vocabularySize, long seed, double tau, double eta, int m) {
         this.vocabularySize = Validation.atLeast("vocabulary_size", vocabularySize, 1);
-        this.seed = seed;
-        this.tau = Validation.atLeast("mirostat_tau", tau, 0.0);
-        this.eta = Validation.atLeast("mirostat_eta", eta, 0.0);
         this.m = Validation.atLeast("mirostat_m", m, 2);
-        this.mu = 2 * tau;
-        this.random = SeededRandom.create(seed);
+        this.state = new MirostatState(seed, tau, eta);
     }
 
     private MirostatSampler(MirostatSampler other) {
         this.vocabularySize = other.vocabularySize;
-        this.seed = other.seed;
-        this.tau = other.tau;
-        this.eta = other.eta;
         this.m = other.m;
-        this.mu = other.mu;
-        this.random = other.random.copy();
+        this.state = other.state.copy();
     }
 
     @Override
@@ -44,7 +30,7 @@ public final class MirostatSampler implements PickingSampler {
 
     /** Current target maximum surprise μ (bits). */
     public double mu() {
-        return mu;
+        return state.mu();
     }
 
     @Override
@@ -65,21 +51,17 @@ public final class MirostatSampler implements PickingSampler {
         double zipfExponent = sumTimesB / sumTSquared;
         double epsilonHat = zipfExponent - 1;
         double k = Math.pow(
-                (epsilonHat * Math.pow(2, mu)) / (1 - Math.pow(vocabularySize, -epsilonHat)), 1 / zipfExponent);
+                (epsilonHat * Math.pow(2, state.mu())) / (1 - Math.pow(vocabularySize, -epsilonHat)), 1 / zipfExponent);
         // Java's (int) cast maps NaN to 0 and +∞ to Integer.MAX_VALUE, so a degenerate estimate
         // (a single candidate, a flat top) degrades to greedy or to no truncation.
         int keep = (int) Math.min(Math.max(k, 1), candidates.size());
         candidates.keepTop(Math.max(keep, 1));
-        int picked = SeededRandom.pickIndex(candidates, random);
-        candidates.select(picked);
-        double surprise = -Math.log(candidates.probability(picked)) / Math.log(2);
-        mu -= eta * (surprise - tau);
+        state.pickAndAdapt(candidates);
     }
 
     @Override
     public void reset() {
-        mu = 2 * tau;
-        random = SeededRandom.create(seed);
+        state.reset();
     }
 
     @Override
