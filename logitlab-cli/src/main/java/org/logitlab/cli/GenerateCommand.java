@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.logitlab.constraint.Constraint;
 import org.logitlab.distribution.TokenLogProb;
 import org.logitlab.generation.GeneratedToken;
@@ -99,7 +100,7 @@ final class GenerateCommand implements Callable<Integer> {
                         "prompt of " + promptTokens.length + " tokens does not fit the context length " + context);
             }
             Session session = model.newSession(context);
-            SamplerChain chain = SamplerChains.create(
+            Supplier<SamplerChain> chains = () -> SamplerChains.create(
                     settings,
                     model.config().vocabularySize(),
                     context,
@@ -123,20 +124,8 @@ final class GenerateCommand implements Callable<Integer> {
             }
             long started = System.nanoTime();
             GenerationResult result = speculativeOptions.enabled()
-                    ? speculativeOptions.generate(
-                            model,
-                            context,
-                            () -> SamplerChains.create(
-                                    settings,
-                                    model.config().vocabularySize(),
-                                    context,
-                                    id -> TokenText.display(tokenizer, id),
-                                    text -> tokenizer.encode(text, false, false)),
-                            promptTokens,
-                            maxTokens,
-                            logprobs,
-                            stream)
-                    : new Generator(session, tokenizer, chain, constraint)
+                    ? speculativeOptions.generate(model, context, chains, promptTokens, maxTokens, logprobs, stream)
+                    : new Generator(session, tokenizer, chains.get(), constraint)
                             .generate(promptTokens, maxTokens, logprobs, stream);
             double seconds = (System.nanoTime() - started) / 1e9;
             System.err.printf(

@@ -42,12 +42,8 @@ public final class Generator {
         this.constraint = constraint;
     }
 
-    /**
-     * @param maxTokens at most this many tokens are generated (also bounded by the context)
-     * @param topLogProbs alternatives reported per token in each view (0 = none)
-     * @param onToken called for every token as soon as it is sampled (streaming)
-     */
-    public GenerationResult generate(int[] prompt, int maxTokens, int topLogProbs, Consumer<GeneratedToken> onToken) {
+    /** The checks every generator applies to {@code generate}'s arguments, with messages naming the field. */
+    public static void validateArguments(int[] prompt, int maxTokens, int topLogProbs) {
         if (prompt.length == 0) {
             throw new IllegalArgumentException("prompt must contain at least one token");
         }
@@ -57,6 +53,15 @@ public final class Generator {
         if (topLogProbs < 0) {
             throw new IllegalArgumentException("logprobs must be >= 0, got " + topLogProbs);
         }
+    }
+
+    /**
+     * @param maxTokens at most this many tokens are generated (also bounded by the context)
+     * @param topLogProbs alternatives reported per token in each view (0 = none)
+     * @param onToken called for every token as soon as it is sampled (streaming)
+     */
+    public GenerationResult generate(int[] prompt, int maxTokens, int topLogProbs, Consumer<GeneratedToken> onToken) {
+        validateArguments(prompt, maxTokens, topLogProbs);
         for (int token : prompt) {
             chain.accept(token); // penalties and DRY see the prompt, as in llama.cpp
         }

@@ -6,6 +6,7 @@ import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 import org.logitlab.generation.GeneratedToken;
 import org.logitlab.generation.GenerationResult;
+import org.logitlab.generation.Generator;
 import org.logitlab.sampling.Candidates;
 import org.logitlab.sampling.DistributionSampler;
 import org.logitlab.sampling.SamplerChain;
@@ -61,15 +62,7 @@ public final class SpeculativeGenerator {
 
     /** Same contract as {@link org.logitlab.generation.Generator#generate}. */
     public GenerationResult generate(int[] prompt, int maxTokens, int topLogProbs, Consumer<GeneratedToken> onToken) {
-        if (prompt.length == 0) {
-            throw new IllegalArgumentException("prompt must contain at least one token");
-        }
-        if (maxTokens < 0) {
-            throw new IllegalArgumentException("max_tokens must be >= 0, got " + maxTokens);
-        }
-        if (topLogProbs < 0) {
-            throw new IllegalArgumentException("logprobs must be >= 0, got " + topLogProbs);
-        }
+        Generator.validateArguments(prompt, maxTokens, topLogProbs);
         for (int token : prompt) {
             chain.accept(token);
         }
