@@ -183,6 +183,7 @@ public final class Scheduler implements AutoCloseable {
             Running running = iterator.next();
             if (running.submission().cancelled()) {
                 iterator.remove();
+                activeCount = active.size(); // the slot is free before the cancellation is counted
                 cancelledSequences.incrementAndGet();
                 continue;
             }
@@ -223,6 +224,7 @@ public final class Scheduler implements AutoCloseable {
         for (Iterator<Running> iterator = active.iterator(); iterator.hasNext(); ) {
             if (iterator.next().sequence().finished()) {
                 iterator.remove();
+                activeCount = active.size();
                 completedSequences.incrementAndGet();
             }
         }
