@@ -407,6 +407,81 @@ final class VectorTensorKernels implements TensorKernels {
         return sumLanes(sum);
     }
 
+    /** Tokens of one {@link #dotTokens} call. */
+    static final int DIRECT_TOKENS = 4;
+
+    /**
+     * One Q8_0 or Q4_0 row read straight from the file times tokens {@code token … token+3} of Q8_0
+     * activations: {@code out[outIndex + t·outStride]} gets the row · token (token + t), for small batches
+     * (speculative verification, short prompts) where widening the row first does not pay. Each block's quants
+     * are loaded and converted once and serve four tokens. A token past {@code lastToken} is replaced by
+     * {@code lastToken} (its product is computed twice and written twice to the same place), so one kernel serves
+     * one to four tokens; with at most two, only two products are formed. Every (row, token) product performs the float operations of {@link #dotQ8_0} /
+     * {@link #dotQ4_0} in the same order, so results are bit-identical to the single-token dot.
+     */
+    static void dotTokens(
+            TensorType type,
+            MemorySegment data,
+            long rowOffset,
+            Activations activations,
+            int token,
+            int lastToken,
+            float[] out,
+            int outIndex,
+            int outStride) {
+        boolean q4 = type == TensorType.Q4_0;
+        int blockBytes = q4 ? Q4_0_BYTES : Q8_0_BYTES;
+        int t1 = Math.min(token + 1, lastToken), t2 = Math.min(token + 2, lastToken);
+        int t3 = Math.min(token + 3, lastToken);
+        boolean four = lastToken - token >= 2; // one or two tokens need only two accumulators
+        float[] a = activations.values;
+        int a0 = activations.valuesStart(token), a1 = activations.valuesStart(t1);
+        int a2 = activations.valuesStart(t2), a3 = activations.valuesStart(t3);
+        float[] scales = activations.scales;
+        int s0 = activations.scalesStart(token), s1 = activations.scalesStart(t1);
+        int s2 = activations.scalesStart(t2), s3 = activations.scalesStart(t3);
+        FloatVector sum0 = FloatVector.zero(FLOATS), sum1 = sum0, sum2 = sum0, sum3 = sum0;
+        for (int block = 0; block < activations.columns / 32; block++) {
+            long offset = rowOffset + (long) block * blockBytes;
+            int base = block * 32;
+            FloatVector integers0 = FloatVector.zero(FLOATS), integers1 = integers0;
+            FloatVector integers2 = integers0, integers3 = integers0;
+            // dotQ8_0's / dotQ4_0's element order (for Q4_0 with 8 lanes: elements k, k+16, k+8, k+24).
+            for (int step = 0; step < 32 / LANES; step++) {
+                int k = q4 ? (step >> 1) * LANES + (step & 1) * 16 : step * LANES;
+                FloatVector w;
+                if (!q4) {
+                    w = bytesToFloats(loadBytes(data, offset + 2 + k));
+                } else if (LANES == 16) {
+                    IntVector packed = loadBytesAsInts(data, offset + 2);
+                    w = step == 0 ? q4_0Low(packed) : q4_0High(packed);
+                } else {
+                    ByteVector packed = loadBytes(data, offset + 2 + (k & 15));
+                    w = bytesToFloats((k < 16 ? lowNibbles(packed) : highNibbles(packed)).sub((byte) 8));
+                }
+                integers0 = w.fma(FloatVector.fromArray(FLOATS, a, a0 + base + k), integers0);
+                integers1 = w.fma(FloatVector.fromArray(FLOATS, a, a1 + base + k), integers1);
+                if (four) {
+                    integers2 = w.fma(FloatVector.fromArray(FLOATS, a, a2 + base + k), integers2);
+                    integers3 = w.fma(FloatVector.fromArray(FLOATS, a, a3 + base + k), integers3);
+                }
+            }
+            float d = float16(data, offset);
+            sum0 = integers0.fma(FloatVector.broadcast(FLOATS, d * scales[s0 + block]), sum0);
+            sum1 = integers1.fma(FloatVector.broadcast(FLOATS, d * scales[s1 + block]), sum1);
+            if (four) {
+                sum2 = integers2.fma(FloatVector.broadcast(FLOATS, d * scales[s2 + block]), sum2);
+                sum3 = integers3.fma(FloatVector.broadcast(FLOATS, d * scales[s3 + block]), sum3);
+            }
+        }
+        out[outIndex] = sumLanes(sum0);
+        out[outIndex + (t1 - token) * outStride] = sumLanes(sum1);
+        if (four) {
+            out[outIndex + (t2 - token) * outStride] = sumLanes(sum2);
+            out[outIndex + (t3 - token) * outStride] = sumLanes(sum3);
+        }
+    }
+
     /** Rows of one {@link #dotWidenedTile}; more rows or tokens exceed C2's inlining node budget. */
     static final int TILE_ROWS = 2;
     /** Tokens of one {@link #dotWidenedTile}. */

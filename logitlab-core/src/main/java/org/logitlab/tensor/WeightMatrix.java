@@ -187,6 +187,10 @@ public final class WeightMatrix {
                 && kernels instanceof VectorTensorKernels
                 && (computeType == TensorType.Q8_0 || computeType == TensorType.Q4_0)
                 && activationFormat == ActivationFormat.Q8_0;
+        if (widenQuants && tokens <= DIRECT_TOKENS_MAX) {
+            multiplyDirectRows(activations, out, outOffset, start, end);
+            return;
+        }
         if (widenQuants) {
             multiplyWidenedRows(activations, out, outOffset, start, end);
             return;
@@ -204,6 +208,23 @@ public final class WeightMatrix {
                 for (int t = 0; t < tokens; t++) {
                     out[outOffset + t * rows + r] = kernels.dot(computeType, data, rowOffset, activations, t);
                 }
+            }
+        }
+    }
+
+    /**
+     * Q8_0/Q4_0 batches of up to this many tokens read each row straight from the file for every four tokens
+     * ({@link VectorTensorKernels#dotTokens}); larger batches widen rows once and multiply them in tiles.
+     */
+    static final int DIRECT_TOKENS_MAX = Integer.getInteger("logitlab.directTokens", 8);
+
+    private void multiplyDirectRows(Activations activations, float[] out, int outOffset, int start, int end) {
+        int tokens = activations.tokens;
+        for (int r = start; r < end; r++) {
+            long rowOffset = r * rowBytes;
+            for (int t = 0; t < tokens; t += VectorTensorKernels.DIRECT_TOKENS) {
+                VectorTensorKernels.dotTokens(
+                        computeType, data, rowOffset, activations, t, tokens - 1, out, outOffset + t * rows + r, rows);
             }
         }
     }

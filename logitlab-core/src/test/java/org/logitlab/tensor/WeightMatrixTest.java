@@ -125,6 +125,44 @@ class WeightMatrixTest {
     }
 
     /**
+     * Small Q8_0/Q4_0 batches (speculative verification) read rows straight from the file four tokens at a time,
+     * repeating the last token to fill a group; every batch size must give each token exactly its single-token
+     * result, with nothing written outside the batch's rows.
+     */
+    @Test
+    void smallBatchesOfEverySizeEqualSingleTokens() {
+        Random random = new Random(12);
+        int rows = 5;
+        int columns = 96;
+        try (WorkerPool pool = new WorkerPool(2)) {
+            for (TensorType type : new TensorType[] {TensorType.Q8_0, TensorType.Q4_0}) {
+                GgufTensor tensor = TestTensors.tensor(
+                        "w", type, TestTensors.randomData(type, (long) rows * columns, random), columns, rows);
+                WeightMatrix matrix =
+                        WeightMatrix.of(tensor, ActivationPrecision.MATCH_LLAMA_CPP, TestTensors.vectorKernels(), pool);
+                for (int tokens = 1; tokens <= WeightMatrix.DIRECT_TOKENS_MAX + 1; tokens++) {
+                    float[] x = TestTensors.gaussian(tokens * columns, random);
+                    float[] batch = new float[tokens * rows + 3];
+                    java.util.Arrays.fill(batch, tokens * rows, batch.length, Float.NaN);
+                    matrix.multiply(x, tokens, batch);
+                    float[] single = new float[rows];
+                    for (int t = 0; t < tokens; t++) {
+                        matrix.multiply(x, t * columns, single, 0);
+                        for (int r = 0; r < rows; r++) {
+                            assertThat(batch[t * rows + r])
+                                    .as("%s batch of %d, token %d row %d", type, tokens, t, r)
+                                    .isEqualTo(single[r]);
+                        }
+                    }
+                    for (int i = tokens * rows; i < batch.length; i++) {
+                        assertThat(batch[i]).as("past the batch").isNaN();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Prefill multiplies Q8_0/Q4_0 rows in tiles of rows × tokens and takes tokens in groups that fit L2;
      * a batch that spans several groups, with rows and tokens left over from the tiles, must still give
      * every token exactly what multiplying it alone gives.
