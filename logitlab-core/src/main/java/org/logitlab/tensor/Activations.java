@@ -22,6 +22,8 @@ final class Activations {
     float[] blockSums = new float[0];
 
     private float[] ownValues = new float[0];
+    /** For Q8_0: each block's sum of its (integer) quantized values, at {@link #scalesStart}. */
+    int[] integerBlockSums = new int[0];
 
     /** Converts {@code tokens} rows of {@code columns} values starting at {@code x[xOffset]}. */
     Activations convert(ActivationFormat format, float[] x, int xOffset, int tokens, int columns) {
@@ -56,6 +58,16 @@ final class Activations {
                 for (int t = 0; t < tokens; t++) {
                     ActivationQuantizer.quantizeQ8_0(
                             x, xOffset + t * columns, columns, values, t * columns, scales, t * blocks);
+                }
+                if (integerBlockSums.length < tokens * blocks) {
+                    integerBlockSums = new int[tokens * blocks];
+                }
+                for (int block = 0; block < tokens * blocks; block++) {
+                    int blockSum = 0;
+                    for (int i = block * 32; i < block * 32 + 32; i++) {
+                        blockSum += (int) values[i];
+                    }
+                    integerBlockSums[block] = blockSum;
                 }
             }
             case Q8_1 -> {

@@ -19,6 +19,13 @@ import org.logitlab.gguf.GgufTensor;
  * additions. {@link ActivationPrecision#FLOAT32} multiplies exactly dequantized weights with unrounded
  * activations instead.
  *
+ * <p><b>Repacked Q8_0/Q4_0.</b> With the vector kernels and Q8_0 activations, Q8_0 and Q4_0 matrices are
+ * copied once at creation into {@link InterleavedQuants}' layout of 16 rows per group (as llama.cpp repacks them
+ * for its CPU GEMM; it costs a copy of the tensor in memory and a moment at load) and every multiply, one token
+ * or a batch, runs on that copy with one kernel, so batches equal single tokens bit for bit. Its block sums are
+ * added in the same order as the row-at-a-time dot within a row, but not lane-split, so results differ from that
+ * dot (and from ggml) in the last bits.
+ *
  * <p><b>Rows that straddle blocks.</b> Old files hold quantized tensors whose row length is not a
  * multiple of the block size (stories260K's Q8_0 {@code ffn_down}: rows of 172 in blocks of 32), stored as
  * one flat run of blocks. Modern ggml refuses them; here such a tensor is dequantized as a whole to F32
@@ -29,7 +36,6 @@ import org.logitlab.gguf.GgufTensor;
  */
 public final class WeightMatrix {
     private static final ThreadLocal<MultiplyTask> TASKS = ThreadLocal.withInitial(MultiplyTask::new);
-    private static final ThreadLocal<float[]> SCALE_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
     private static final ThreadLocal<float[][]> ROW_SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
     private final String name;
@@ -44,6 +50,8 @@ public final class WeightMatrix {
     private final ActivationFormat activationFormat;
     private final TensorKernels kernels;
     private final WorkerPool pool;
+    /** Q8_0/Q4_0 weights repacked for the vector kernels (multiplies use it; row lookups the file). */
+    private final InterleavedQuants interleaved;
 
     private WeightMatrix(GgufTensor tensor, ActivationPrecision precision, TensorKernels kernels, WorkerPool pool) {
         this.name = tensor.name();
@@ -91,6 +99,12 @@ public final class WeightMatrix {
             this.rowBytes = 4L * columns;
         }
         this.activationFormat = ActivationFormat.forWeights(computeType, precision);
+        this.interleaved = INTERLEAVE
+                        && kernels instanceof VectorTensorKernels
+                        && activationFormat == ActivationFormat.Q8_0
+                        && InterleavedQuants.supports(computeType, columns)
+                ? InterleavedQuants.repack(computeType, data, rowBytes, rows, columns, pool)
+                : null;
     }
 
     /** The matrix of {@code tensor} with llama.cpp's numerics, computed on the default worker pool. */
@@ -169,7 +183,13 @@ public final class WeightMatrix {
         task.outOffset = outOffset;
         try {
             // Rows are cheap for small matrices: keep at least ~16K multiply-adds per chunk.
-            pool.parallelFor(rows, (int) Math.max(1, 16_384L / ((long) columns * tokens)), task);
+            int minimumRows = (int) Math.max(1, 16_384L / ((long) columns * tokens));
+            if (interleaved != null) {
+                pool.parallelFor(
+                        interleaved.groups(), Math.ceilDiv(minimumRows, InterleavedQuants.ROWS), task::runGroups);
+            } else {
+                pool.parallelFor(rows, minimumRows, task);
+            }
         } finally {
             task.matrix = null;
             task.out = null;
@@ -183,18 +203,6 @@ public final class WeightMatrix {
         boolean dequantizeFirst = (activationFormat == ActivationFormat.FLOAT32 && computeType.quantized())
                 || computeType == TensorType.F16
                 || computeType == TensorType.BF16;
-        boolean widenQuants = tokens > 1
-                && kernels instanceof VectorTensorKernels
-                && (computeType == TensorType.Q8_0 || computeType == TensorType.Q4_0)
-                && activationFormat == ActivationFormat.Q8_0;
-        if (widenQuants && tokens <= DIRECT_TOKENS_MAX) {
-            multiplyDirectRows(activations, out, outOffset, start, end);
-            return;
-        }
-        if (widenQuants) {
-            multiplyWidenedRows(activations, out, outOffset, start, end);
-            return;
-        }
         float[] row = dequantizeFirst ? rowScratch(columns) : null;
         for (int r = start; r < end; r++) {
             long rowOffset = r * rowBytes;
@@ -213,74 +221,18 @@ public final class WeightMatrix {
     }
 
     /**
-     * Q8_0/Q4_0 batches of up to this many tokens read each row straight from the file for every four tokens
-     * ({@link VectorTensorKernels#dotTokens}); larger batches widen rows once and multiply them in tiles.
+     * Repacked Q8_0/Q4_0 rows, groups {@code [start, end)}: tokens in blocks whose activations (~192 KiB) stay in
+     * L2 while each group's quants pass over them four tokens at a time.
      */
-    static final int DIRECT_TOKENS_MAX = Integer.getInteger("logitlab.directTokens", 8);
-
-    private void multiplyDirectRows(Activations activations, float[] out, int outOffset, int start, int end) {
+    private void multiplyGroups(Activations activations, float[] out, int outOffset, int start, int end) {
         int tokens = activations.tokens;
-        for (int r = start; r < end; r++) {
-            long rowOffset = r * rowBytes;
-            for (int t = 0; t < tokens; t += VectorTensorKernels.DIRECT_TOKENS) {
-                VectorTensorKernels.dotTokens(
-                        computeType, data, rowOffset, activations, t, tokens - 1, out, outOffset + t * rows + r, rows);
-            }
-        }
-    }
-
-    /**
-     * Q8_0/Q4_0 batches: rows are decoded to floats a few at a time and multiplied with the tokens a few
-     * at a time ({@link VectorTensorKernels#dotWidenedTile}), so that each loaded vector serves several products; leftover rows and
-     * tokens take the one-row, one-token dot. Every product performs the float operations of the single-token
-     * dot, so a batch gives bit for bit what the tokens give one by one.
-     */
-    private void multiplyWidenedRows(Activations activations, float[] out, int outOffset, int start, int end) {
-        int tile = VectorTensorKernels.TILE_ROWS;
-        int tokenTile = VectorTensorKernels.TILE_TOKENS;
-        int tokens = activations.tokens;
-        int blocks = columns / 32;
-        float[] quants = rowScratch(tile * columns);
-        float[] weightScales = SCALE_SCRATCH.get();
-        if (weightScales.length < tile * blocks) {
-            weightScales = new float[tile * blocks];
-            SCALE_SCRATCH.set(weightScales);
-        }
-        // Tokens are taken in groups whose activations (~256 KiB) stay in L2 while every row tile of the chunk
-        // passes over them; a row tile is decoded again for each group, which costs little next to its products.
-        int tokenGroup = Math.max(tokenTile, 65_536 / columns / tokenTile * tokenTile);
-        for (int first = 0; first < tokens; first += tokenGroup) {
-            int last = Math.min(tokens, first + tokenGroup);
-            int tiledLast = first + (last - first) / tokenTile * tokenTile;
-            int r = start;
-            for (; r + tile <= end; r += tile) {
-                for (int i = 0; i < tile; i++) {
-                    VectorTensorKernels.widenQuants(
-                            computeType,
-                            data,
-                            (r + i) * rowBytes,
-                            columns,
-                            quants,
-                            i * columns,
-                            weightScales,
-                            i * blocks);
-                }
-                for (int t = first; t < tiledLast; t += tokenTile) {
-                    VectorTensorKernels.dotWidenedTile(
-                            computeType, quants, weightScales, activations, t, out, outOffset + t * rows + r, rows);
-                }
-                for (int i = 0; i < tile; i++) {
-                    for (int t = tiledLast; t < last; t++) {
-                        out[outOffset + t * rows + r + i] = VectorTensorKernels.dotWidened(
-                                computeType, quants, i * columns, weightScales, i * blocks, activations, t);
-                    }
-                }
-            }
-            for (; r < end; r++) {
-                VectorTensorKernels.widenQuants(computeType, data, r * rowBytes, columns, quants, 0, weightScales, 0);
-                for (int t = first; t < last; t++) {
-                    out[outOffset + t * rows + r] =
-                            VectorTensorKernels.dotWidened(computeType, quants, 0, weightScales, 0, activations, t);
+        int tokenBlock = Math.max(
+                InterleavedQuants.TOKENS, 49_152 / columns / InterleavedQuants.TOKENS * InterleavedQuants.TOKENS);
+        for (int first = 0; first < tokens; first += tokenBlock) {
+            int last = Math.min(tokens, first + tokenBlock) - 1;
+            for (int group = start; group < end; group++) {
+                for (int t = first; t <= last; t += InterleavedQuants.TOKENS) {
+                    interleaved.multiply(group, activations, t, last, out, outOffset);
                 }
             }
         }
@@ -304,6 +256,10 @@ public final class WeightMatrix {
         @Override
         public void run(int start, int end) {
             matrix.multiplyRows(activations, out, outOffset, start, end);
+        }
+
+        void runGroups(int start, int end) {
+            matrix.multiplyGroups(activations, out, outOffset, start, end);
         }
     }
 

@@ -1,0 +1,315 @@
+package org.logitlab.tensor;
+
+import static org.logitlab.tensor.BlockLayout.Q4_0_BYTES;
+import static org.logitlab.tensor.BlockLayout.Q8_0_BYTES;
+import static org.logitlab.tensor.BlockLayout.float16;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A Q8_0 or Q4_0 matrix repacked for the vector kernels, {@link #ROWS} rows at a time (one row per int lane), as
+ * llama.cpp's CPU backend repacks Q4_0/Q8_0 weights for its GEMM. Within a group of rows, each block is stored
+ * as {@code ints} of four quant bytes per row — Q8_0 elements 4g … 4g+3; Q4_0 packed bytes 4g … 4g+3, whose low
+ * nibbles are elements 4g … 4g+3 and high nibbles 4g+16 … 4g+19 — and its F16 scales widened to floats. A
+ * multiply loads one int vector, extracts a quant of every row with shifts and masks, converts it to floats once
+ * and multiplies it with a broadcast activation of each token (four tokens per pass over the weights): no
+ * horizontal sum per row, one scale multiply per block for all rows, and the result lanes are rows of the output.
+ *
+ * <p>Bytes are extracted with same-width int shifts, not with the Vector API's byte-to-int conversions: those
+ * lose their intrinsic when other code converts other shapes (the JDK call sites' type profiles are shared) and
+ * then allocate a vector per element. For the same reason each type and token count has its own method. Q4_0
+ * nibbles are used as stored (quant + 8) and 8 · Σ activations is subtracted per block.
+ *
+ * <p><b>Numerics.</b> Activations are Q8_0 blocks as for {@link ActivationFormat#Q8_0}. For each row and token,
+ * a block's integer dot is exact (|Σ| ≤ 32·128·127 &lt; 2<sup>24</sup>, so also exact as a float), then added as
+ * {@code sum = fma(integer, d_weight · d_activation, sum)} block after block. So every (row, token) pair gets
+ * the same float operations whether it is computed alone or in a batch of any size — batched verification equals
+ * single-token decoding bit for bit — and the result differs from the row-at-a-time dot (and from ggml) only
+ * by the order of the scaled block sums.
+ */
+final class InterleavedQuants {
+    private static final VectorSpecies<Float> FLOATS = VectorTensorKernels.FLOATS;
+    /** Rows per group: one per float lane. */
+    static final int ROWS = FLOATS.length();
+
+    private static final VectorSpecies<Integer> INTS = FLOATS.withLanes(int.class);
+    private static final ByteOrder LITTLE = ByteOrder.LITTLE_ENDIAN;
+    /** Tokens of one kernel call. */
+    static final int TOKENS = 4;
+
+    private final boolean q4;
+    private final int rows;
+    private final int blocks;
+    private final int groups;
+    /** Per group, per block: Q8_0 32 elements × ROWS bytes; Q4_0 16 byte positions × ROWS bytes. */
+    private final MemorySegment quants;
+
+    private final long blockQuantBytes;
+    /** Per group, per block: ROWS float scales. */
+    private final float[] scales;
+
+    private InterleavedQuants(TensorType type, int rows, int columns) {
+        this.q4 = type == TensorType.Q4_0;
+        this.rows = rows;
+        this.blocks = columns / 32;
+        this.groups = Math.ceilDiv(rows, ROWS);
+        this.blockQuantBytes = (q4 ? 16L : 32L) * ROWS;
+        this.quants = Arena.ofAuto().allocate(blockQuantBytes * blocks * groups, 64);
+        this.scales = new float[Math.multiplyExact(Math.multiplyExact(groups, blocks), ROWS)];
+    }
+
+    /** Whether matrices of {@code type} with rows of {@code columns} can be repacked. */
+    static boolean supports(TensorType type, int columns) {
+        return (type == TensorType.Q8_0 || type == TensorType.Q4_0) && columns % 32 == 0;
+    }
+
+    /** Repacks the {@code rows} rows of {@code rowBytes} bytes at {@code data}; groups in parallel on {@code pool}. */
+    static InterleavedQuants repack(
+            TensorType type, MemorySegment data, long rowBytes, int rows, int columns, WorkerPool pool) {
+        InterleavedQuants packed = new InterleavedQuants(type, rows, columns);
+        pool.parallelFor(packed.groups, (first, end) -> {
+            for (int group = first; group < end; group++) {
+                packed.repackGroup(data, rowBytes, group);
+            }
+        });
+        return packed;
+    }
+
+    private void repackGroup(MemorySegment data, long rowBytes, int group) {
+        int blockBytes = q4 ? Q4_0_BYTES : Q8_0_BYTES;
+        int perBlock = q4 ? 16 : 32;
+        for (int lane = 0; lane < ROWS; lane++) {
+            int row = group * ROWS + lane;
+            if (row >= rows) {
+                break; // padding rows keep zero quants and scales
+            }
+            for (int block = 0; block < blocks; block++) {
+                long source = row * rowBytes + (long) block * blockBytes;
+                int blockIndex = group * blocks + block;
+                scales[blockIndex * ROWS + lane] = float16(data, source);
+                long target = blockIndex * blockQuantBytes + lane * 4L;
+                for (int j = 0; j < perBlock; j++) {
+                    quants.set(
+                            ValueLayout.JAVA_BYTE,
+                            target + (long) (j >> 2) * 4 * ROWS + (j & 3),
+                            data.get(ValueLayout.JAVA_BYTE, source + 2 + j));
+                }
+            }
+        }
+    }
+
+    int groups() {
+        return groups;
+    }
+
+    /**
+     * Group {@code group}'s rows times tokens {@code token … token+3} (clamped to {@code lastToken}: a repeated
+     * token is computed again and stored to the same place): {@code out[outOffset + t·rows + r]} for the group's
+     * rows r.
+     */
+    void multiply(int group, Activations activations, int token, int lastToken, float[] out, int outOffset) {
+        if (token == lastToken) {
+            multiplyOne(group, activations, token, out, outOffset);
+            return;
+        }
+        if (q4) {
+            multiplyQ4(group, activations, token, lastToken, out, outOffset);
+        } else {
+            multiplyQ8(group, activations, token, lastToken, out, outOffset);
+        }
+    }
+
+    /**
+     * Separate methods per type and per token count: each keeps its own branch and type profiles, so the JIT
+     * compiles every kernel for the one shape it serves.
+     */
+    private void multiplyQ8(int group, Activations activations, int token, int lastToken, float[] out, int outOffset) {
+        int t1 = Math.min(token + 1, lastToken), t2 = Math.min(token + 2, lastToken);
+        int t3 = Math.min(token + 3, lastToken);
+        float[] a = activations.values;
+        int a0 = activations.valuesStart(token), a1 = activations.valuesStart(t1);
+        int a2 = activations.valuesStart(t2), a3 = activations.valuesStart(t3);
+        float[] x = activations.scales;
+        int s0 = activations.scalesStart(token), s1 = activations.scalesStart(t1);
+        int s2 = activations.scalesStart(t2), s3 = activations.scalesStart(t3);
+        FloatVector sum0 = FloatVector.zero(FLOATS), sum1 = sum0, sum2 = sum0, sum3 = sum0;
+        for (int block = 0; block < blocks; block++) {
+            int blockIndex = group * blocks + block;
+            long base = blockIndex * blockQuantBytes;
+            int e = block * 32;
+            FloatVector c0 = FloatVector.zero(FLOATS), c1 = c0, c2 = c0, c3 = c0;
+            for (int g = 0; g < 8; g++) {
+                IntVector packed = IntVector.fromMemorySegment(INTS, quants, base + (long) g * 4 * ROWS, LITTLE);
+                for (int u = 0; u < 4; u++) {
+                    int k = e + 4 * g + u;
+                    FloatVector w = toFloats(signedByte(packed, u));
+                    c0 = w.fma(FloatVector.broadcast(FLOATS, a[a0 + k]), c0);
+                    c1 = w.fma(FloatVector.broadcast(FLOATS, a[a1 + k]), c1);
+                    c2 = w.fma(FloatVector.broadcast(FLOATS, a[a2 + k]), c2);
+                    c3 = w.fma(FloatVector.broadcast(FLOATS, a[a3 + k]), c3);
+                }
+            }
+            FloatVector d = FloatVector.fromArray(FLOATS, scales, blockIndex * ROWS);
+            sum0 = c0.fma(d.mul(x[s0 + block]), sum0);
+            sum1 = c1.fma(d.mul(x[s1 + block]), sum1);
+            sum2 = c2.fma(d.mul(x[s2 + block]), sum2);
+            sum3 = c3.fma(d.mul(x[s3 + block]), sum3);
+        }
+        store(sum0, group, out, outOffset + token * rows);
+        store(sum1, group, out, outOffset + t1 * rows);
+        store(sum2, group, out, outOffset + t2 * rows);
+        store(sum3, group, out, outOffset + t3 * rows);
+    }
+
+    private void multiplyQ4(int group, Activations activations, int token, int lastToken, float[] out, int outOffset) {
+        int t1 = Math.min(token + 1, lastToken), t2 = Math.min(token + 2, lastToken);
+        int t3 = Math.min(token + 3, lastToken);
+        float[] a = activations.values;
+        int a0 = activations.valuesStart(token), a1 = activations.valuesStart(t1);
+        int a2 = activations.valuesStart(t2), a3 = activations.valuesStart(t3);
+        float[] x = activations.scales;
+        int[] blockSums = activations.integerBlockSums;
+        int s0 = activations.scalesStart(token), s1 = activations.scalesStart(t1);
+        int s2 = activations.scalesStart(t2), s3 = activations.scalesStart(t3);
+        FloatVector sum0 = FloatVector.zero(FLOATS), sum1 = sum0, sum2 = sum0, sum3 = sum0;
+        for (int block = 0; block < blocks; block++) {
+            int blockIndex = group * blocks + block;
+            long base = blockIndex * blockQuantBytes;
+            int e = block * 32;
+            FloatVector c0 = FloatVector.zero(FLOATS), c1 = c0, c2 = c0, c3 = c0;
+            for (int g = 0; g < 4; g++) {
+                IntVector packed = IntVector.fromMemorySegment(INTS, quants, base + (long) g * 4 * ROWS, LITTLE);
+                for (int u = 0; u < 4; u++) {
+                    int k = e + 4 * g + u;
+                    FloatVector w = toFloats(lowNibble(packed, u));
+                    c0 = w.fma(FloatVector.broadcast(FLOATS, a[a0 + k]), c0);
+                    c1 = w.fma(FloatVector.broadcast(FLOATS, a[a1 + k]), c1);
+                    c2 = w.fma(FloatVector.broadcast(FLOATS, a[a2 + k]), c2);
+                    c3 = w.fma(FloatVector.broadcast(FLOATS, a[a3 + k]), c3);
+                    {
+                        FloatVector h = toFloats(highNibble(packed, u));
+                        c0 = h.fma(FloatVector.broadcast(FLOATS, a[a0 + k + 16]), c0);
+                        c1 = h.fma(FloatVector.broadcast(FLOATS, a[a1 + k + 16]), c1);
+                        c2 = h.fma(FloatVector.broadcast(FLOATS, a[a2 + k + 16]), c2);
+                        c3 = h.fma(FloatVector.broadcast(FLOATS, a[a3 + k + 16]), c3);
+                    }
+                }
+            }
+            { // nibbles are quants + 8
+                c0 = c0.sub(8 * blockSums[s0 + block]);
+                c1 = c1.sub(8 * blockSums[s1 + block]);
+                c2 = c2.sub(8 * blockSums[s2 + block]);
+                c3 = c3.sub(8 * blockSums[s3 + block]);
+            }
+            FloatVector d = FloatVector.fromArray(FLOATS, scales, blockIndex * ROWS);
+            sum0 = c0.fma(d.mul(x[s0 + block]), sum0);
+            sum1 = c1.fma(d.mul(x[s1 + block]), sum1);
+            sum2 = c2.fma(d.mul(x[s2 + block]), sum2);
+            sum3 = c3.fma(d.mul(x[s3 + block]), sum3);
+        }
+        store(sum0, group, out, outOffset + token * rows);
+        store(sum1, group, out, outOffset + t1 * rows);
+        store(sum2, group, out, outOffset + t2 * rows);
+        store(sum3, group, out, outOffset + t3 * rows);
+    }
+
+    /** One token (decode). */
+    private void multiplyOne(int group, Activations activations, int token, float[] out, int outOffset) {
+        if (q4) {
+            multiplyOneQ4(group, activations, token, out, outOffset);
+            return;
+        }
+        float[] a = activations.values;
+        int a0 = activations.valuesStart(token);
+        float[] x = activations.scales;
+        int s0 = activations.scalesStart(token);
+        FloatVector sum = FloatVector.zero(FLOATS);
+        for (int block = 0; block < blocks; block++) {
+            int blockIndex = group * blocks + block;
+            long base = blockIndex * blockQuantBytes;
+            int e = a0 + block * 32;
+            FloatVector c0 = FloatVector.zero(FLOATS), c1 = c0, c2 = c0, c3 = c0;
+            for (int g = 0; g < 8; g++) {
+                IntVector packed = IntVector.fromMemorySegment(INTS, quants, base + (long) g * 4 * ROWS, LITTLE);
+                int k = e + 4 * g;
+                c0 = toFloats(signedByte(packed, 0)).fma(FloatVector.broadcast(FLOATS, a[k]), c0);
+                c1 = toFloats(signedByte(packed, 1)).fma(FloatVector.broadcast(FLOATS, a[k + 1]), c1);
+                c2 = toFloats(signedByte(packed, 2)).fma(FloatVector.broadcast(FLOATS, a[k + 2]), c2);
+                c3 = toFloats(signedByte(packed, 3)).fma(FloatVector.broadcast(FLOATS, a[k + 3]), c3);
+            }
+            FloatVector d = FloatVector.fromArray(FLOATS, scales, blockIndex * ROWS);
+            sum = c0.add(c1).add(c2.add(c3)).fma(d.mul(x[s0 + block]), sum);
+        }
+        store(sum, group, out, outOffset + token * rows);
+    }
+
+    private void multiplyOneQ4(int group, Activations activations, int token, float[] out, int outOffset) {
+        float[] a = activations.values;
+        int a0 = activations.valuesStart(token);
+        float[] x = activations.scales;
+        int[] blockSums = activations.integerBlockSums;
+        int s0 = activations.scalesStart(token);
+        FloatVector sum = FloatVector.zero(FLOATS);
+        for (int block = 0; block < blocks; block++) {
+            int blockIndex = group * blocks + block;
+            long base = blockIndex * blockQuantBytes;
+            int e = a0 + block * 32;
+            FloatVector c0 = FloatVector.zero(FLOATS), c1 = c0, c2 = c0, c3 = c0;
+            for (int g = 0; g < 4; g++) {
+                IntVector packed = IntVector.fromMemorySegment(INTS, quants, base + (long) g * 4 * ROWS, LITTLE);
+                int k = e + 4 * g;
+                c0 = toFloats(lowNibble(packed, 0)).fma(FloatVector.broadcast(FLOATS, a[k]), c0);
+                c1 = toFloats(lowNibble(packed, 1)).fma(FloatVector.broadcast(FLOATS, a[k + 1]), c1);
+                c2 = toFloats(lowNibble(packed, 2)).fma(FloatVector.broadcast(FLOATS, a[k + 2]), c2);
+                c3 = toFloats(lowNibble(packed, 3)).fma(FloatVector.broadcast(FLOATS, a[k + 3]), c3);
+                c0 = toFloats(highNibble(packed, 0)).fma(FloatVector.broadcast(FLOATS, a[k + 16]), c0);
+                c1 = toFloats(highNibble(packed, 1)).fma(FloatVector.broadcast(FLOATS, a[k + 17]), c1);
+                c2 = toFloats(highNibble(packed, 2)).fma(FloatVector.broadcast(FLOATS, a[k + 18]), c2);
+                c3 = toFloats(highNibble(packed, 3)).fma(FloatVector.broadcast(FLOATS, a[k + 19]), c3);
+            }
+            // nibbles are quants + 8
+            FloatVector integer = c0.add(c1).add(c2.add(c3)).sub(8 * blockSums[s0 + block]);
+            FloatVector d = FloatVector.fromArray(FLOATS, scales, blockIndex * ROWS);
+            sum = integer.fma(d.mul(x[s0 + block]), sum);
+        }
+        store(sum, group, out, outOffset + token * rows);
+    }
+
+    /** Byte {@code u} of every lane, sign-extended (Q8_0 quants). */
+    private static IntVector signedByte(IntVector packed, int u) {
+        IntVector shifted = u == 3 ? packed : packed.lanewise(VectorOperators.LSHL, 24 - 8 * u);
+        return shifted.lanewise(VectorOperators.ASHR, 24);
+    }
+
+    /** The low nibble of byte {@code u} of every lane (a Q4_0 quant + 8). */
+    private static IntVector lowNibble(IntVector packed, int u) {
+        return (u == 0 ? packed : packed.lanewise(VectorOperators.LSHR, 8 * u)).and(0x0F);
+    }
+
+    /** The high nibble of byte {@code u} of every lane (a Q4_0 quant + 8). */
+    private static IntVector highNibble(IntVector packed, int u) {
+        return packed.lanewise(VectorOperators.LSHR, 8 * u + 4).and(0x0F);
+    }
+
+    private static FloatVector toFloats(IntVector integers) {
+        return (FloatVector) integers.convertShape(VectorOperators.I2F, FLOATS, 0);
+    }
+
+    private void store(FloatVector result, int group, float[] out, int index) {
+        int first = group * ROWS;
+        if (first + ROWS <= rows) {
+            result.intoArray(out, index + first);
+        } else {
+            VectorMask<Float> valid = FLOATS.indexInRange(first, rows);
+            result.intoArray(out, index + first, valid);
+        }
+    }
+}
