@@ -126,6 +126,7 @@ final class SequenceSpeculation {
      *
      * @param evaluated the tokens the step appended
      * @param logits their rows (all of them for a decode step)
+     * @param prompt whether this was the prompt's step (no draft; with an echoed prompt, every prompt row)
      * @return how many positions of the cache hold rejected draft tokens (to truncate)
      */
     int verify(int[] evaluated, Logits logits, boolean prompt, VerificationRound.TokenSink sink) {
