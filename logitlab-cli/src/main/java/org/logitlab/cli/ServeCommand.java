@@ -1,10 +1,13 @@
 package org.logitlab.cli;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.logitlab.model.Model;
 import org.logitlab.server.LogitlabServer;
 import org.logitlab.server.ServerConfig;
+import org.logitlab.server.SpeculationFlags;
+import org.logitlab.server.scheduler.SpeculationSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,7 +18,8 @@ import picocli.CommandLine.Option;
         description = {
             "Serve the model over HTTP: OpenAI-compatible /v1/completions and /v1/chat/completions with full",
             "log-probs and streaming, /v1/models, /health, /tokenize, /detokenize, /metrics, and a token heat-map",
-            "page at /. Concurrent requests share forward passes (continuous batching over --parallel slots)."
+            "page at /. Concurrent requests share forward passes (continuous batching over --parallel slots).",
+            "--spec decodes speculatively (same output, fewer forward passes when drafts are accepted)."
         })
 final class ServeCommand implements Callable<Integer> {
     @Mixin
@@ -72,18 +76,74 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
     long maxBodyBytes;
 
+    @Option(
+            names = "--spec",
+            paramLabel = "MODE",
+            description = "Speculative decoding for every request (a request may override it with its"
+                    + " 'speculative' field): lookup (prompt n-gram lookup), recycle (Token Recycling),"
+                    + " draft (--draft-model), off. Output is unchanged; tree and multi are generate-only.")
+    String spec;
+
+    @Option(
+            names = "--draft-model",
+            paramLabel = "FILE",
+            description = "GGUF draft model sharing the target's vocabulary, for --spec draft (and requests asking"
+                    + " for it).")
+    Path draftModel;
+
+    @Option(
+            names = "--draft-max",
+            defaultValue = "8",
+            paramLabel = "N",
+            description = "Longest draft per round (default: ${DEFAULT-VALUE}).")
+    int draftMax;
+
+    @Option(
+            names = "--draft-min",
+            defaultValue = "0",
+            paramLabel = "N",
+            description = "Shortest draft before --draft-p-min may stop it (default: ${DEFAULT-VALUE}).")
+    int draftMin;
+
+    @Option(
+            names = "--draft-p-min",
+            defaultValue = "0.1",
+            paramLabel = "P",
+            description = "Stop drafting when the draft's estimated acceptance falls below P; 0 = never"
+                    + " (default: ${DEFAULT-VALUE}).")
+    double draftPMin;
+
+    @Option(
+            names = "--lookup-ngram",
+            defaultValue = "3",
+            paramLabel = "N",
+            description = "Longest n-gram for --spec lookup (default: ${DEFAULT-VALUE}).")
+    int lookupNgram;
+
     @Override
     public Integer call() throws Exception {
+        // flags are checked before the model is loaded, so a typo fails at once
+        SpeculationSettings speculation =
+                SpeculationFlags.parse(spec, draftModel, draftMax, draftMin, draftPMin, lookupNgram);
         threadOptions.apply();
         Model model = modelOptions.load();
-        ServerConfig config = new ServerConfig(
-                host,
-                port,
-                apiKey,
-                parallel,
-                queueLimit,
-                contextLength != null ? contextLength : model.config().contextLength(),
-                maxBodyBytes);
+        ServerConfig config;
+        try {
+            config = new ServerConfig(
+                            host,
+                            port,
+                            apiKey,
+                            parallel,
+                            queueLimit,
+                            contextLength != null
+                                    ? contextLength
+                                    : model.config().contextLength(),
+                            maxBodyBytes)
+                    .withSpeculation(speculation, draftModel);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
         LogitlabServer server;
         try {
             server = new LogitlabServer(model, config).start();
@@ -103,7 +163,8 @@ final class ServeCommand implements Callable<Integer> {
                         "logitlab-serve-shutdown"));
         System.err.println("logitlab serve: " + modelOptions.describe() + " on " + server.baseUrl() + " (parallel "
                 + config.parallel() + ", context " + config.contextLength()
-                + (apiKey != null ? ", API key required" : "") + ")");
+                + (apiKey != null ? ", API key required" : "")
+                + (speculation.enabled() ? ", speculative " + speculation.mode().label() : "") + ")");
         stopped.await();
         return 0;
     }

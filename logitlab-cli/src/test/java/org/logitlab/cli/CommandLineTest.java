@@ -108,6 +108,24 @@ class CommandLineTest {
     }
 
     @Test
+    void serveRefusesBadSpeculativeFlagsBeforeStarting() {
+        Run tree = run("serve", "--spec", "tree", "--port", "0");
+        assertThat(tree.exitCode()).isEqualTo(2);
+        assertThat(tree.err()).contains("--spec tree is not supported by the server");
+        Run draftMax = run("serve", "--spec", "lookup", "--draft-max", "0", "--port", "0");
+        assertThat(draftMax.exitCode()).isEqualTo(2);
+        assertThat(draftMax.err()).contains("--draft-max").contains("got 0");
+        Run noDraftModel = run("serve", "--spec", "draft", "--port", "0");
+        assertThat(noDraftModel.exitCode()).isEqualTo(2);
+        assertThat(noDraftModel.err()).contains("--spec draft needs --draft-model FILE");
+        Run pMin = run("serve", "--spec", "recycle", "--draft-p-min", "2", "--port", "0");
+        assertThat(pMin.exitCode()).isEqualTo(2);
+        assertThat(pMin.err()).contains("--draft-p-min").contains("got 2.0");
+        Run help = run("serve", "--help");
+        assertThat(help.out()).contains("--spec=MODE", "--draft-model=FILE", "--lookup-ngram=N");
+    }
+
+    @Test
     void inspectReportsHyperParametersFromMetadata() throws Exception {
         Run run = run(
                 "inspect",

@@ -13,7 +13,7 @@ package org.logitlab.speculative;
  * keeps verification lossless. When the estimate allows no draft at all, one token is still drafted every
  * {@link #EXPLORATION_PERIOD} rounds, so the rates can recover.
  */
-final class AcceptanceHistory {
+public final class AcceptanceHistory {
     /** Weight of the history at each update: about the last 1 / (1 − DECAY) = 16 drafts that reached a depth. */
     private static final double DECAY = 0.9375;
 
@@ -35,7 +35,11 @@ final class AcceptanceHistory {
     private int roundsWithoutDraft;
     private double explorationBudget;
 
-    AcceptanceHistory(int maximumDepth) {
+    /** @param maximumDepth the longest draft whose depths are tracked */
+    public AcceptanceHistory(int maximumDepth) {
+        if (maximumDepth < 1) {
+            throw new IllegalArgumentException("maximumDepth must be >= 1, got " + maximumDepth);
+        }
         accepted = new double[maximumDepth];
         tried = new double[maximumDepth];
     }
@@ -50,7 +54,7 @@ final class AcceptanceHistory {
      * The longest depth ≤ {@code maximumDepth} whose estimated whole-draft acceptance stays ≥ {@code pMin}, at
      * least {@code minimumDepth}; with pMin = 0 every depth is allowed.
      */
-    int depth(int maximumDepth, int minimumDepth, double pMin) {
+    public int depth(int maximumDepth, int minimumDepth, double pMin) {
         int limit = Math.min(maximumDepth, accepted.length);
         double estimate = 1.0;
         int depth = 0;
@@ -107,7 +111,7 @@ final class AcceptanceHistory {
     }
 
     /** Records a verified draft: {@code acceptedLength} of its first tokens along the kept path were accepted. */
-    void record(int draftDepth, int acceptedLength) {
+    public void record(int draftDepth, int acceptedLength) {
         int reached = Math.min(draftDepth, Math.min(acceptedLength + 1, tried.length));
         for (int depth = 0; depth < reached; depth++) {
             tried[depth] = tried[depth] * DECAY + 1.0;

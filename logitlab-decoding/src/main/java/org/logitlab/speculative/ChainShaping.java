@@ -36,24 +36,39 @@ public final class ChainShaping {
 
     /** The shaping of {@code chain} with copies of its samplers' current state. */
     public static ChainShaping of(SamplerChain chain) {
+        String unsupported = unsupportedReason(chain);
+        if (unsupported != null) {
+            throw new IllegalArgumentException(unsupported);
+        }
+        List<Sampler> samplers = chain.samplers();
+        List<Sampler> shapers = new ArrayList<>(samplers.size() - 1);
+        for (Sampler sampler : samplers.subList(0, samplers.size() - 1)) {
+            shapers.add(sampler.copy());
+        }
+        return new ChainShaping(chain.vocabularySize(), shapers, samplers.getLast() instanceof GreedySampler);
+    }
+
+    /**
+     * Why speculative decoding cannot verify against {@code chain} (see the class comment), or null when it can;
+     * lets a caller fall back to plain decoding instead of failing.
+     */
+    public static String unsupportedReason(SamplerChain chain) {
         if (chain == null) {
             throw new IllegalArgumentException("chain must not be null");
         }
         List<Sampler> samplers = chain.samplers();
         Sampler picker = samplers.getLast();
         if (!(picker instanceof GreedySampler) && !(picker instanceof DistributionSampler)) {
-            throw new IllegalArgumentException("speculative decoding needs a chain ending in 'greedy' or 'dist', got '"
-                    + picker.name() + "' (Mirostat's distribution depends on each pick; use --mirostat 0)");
+            return "speculative decoding needs a chain ending in 'greedy' or 'dist', got '" + picker.name()
+                    + "' (Mirostat's distribution depends on each pick; use --mirostat 0)";
         }
-        List<Sampler> shapers = new ArrayList<>(samplers.size() - 1);
         for (Sampler sampler : samplers.subList(0, samplers.size() - 1)) {
             if (sampler instanceof XtcSampler xtc && xtc.isActive()) {
-                throw new IllegalArgumentException("speculative decoding does not support the sampler 'xtc' (it draws"
-                        + " a random coin inside every apply); use --xtc-probability 0");
+                return "speculative decoding does not support the sampler 'xtc' (it draws a random coin inside every"
+                        + " apply); use --xtc-probability 0";
             }
-            shapers.add(sampler.copy());
         }
-        return new ChainShaping(chain.vocabularySize(), shapers, picker instanceof GreedySampler);
+        return null;
     }
 
     /** A shaping over {@code vocabularySize} tokens that only normalises (temperature 1, nothing removed). */

@@ -18,7 +18,7 @@ import org.logitlab.tokenizer.Tokenizer;
 /**
  * The output side of one speculative generation: every emitted token gets the same log-probs, text piece and
  * stopping checks as in {@link org.logitlab.generation.Generator}, computed from the target row it was chosen
- * at, and is told to the chain and its shaping.
+ * at, and is told to the chain.
  */
 final class EmittedTokens {
     private final int[] prompt;
@@ -83,8 +83,7 @@ final class EmittedTokens {
     boolean emit(int token, float[] logits, int offset, Candidates shaped) {
         TokenLogProbs logProbs =
                 TokenLogProbs.of(token, Distribution.of(logits, offset, shaping.vocabularySize()), shaped, topLogProbs);
-        shaping.accept(token);
-        chain.accept(token);
+        chain.accept(token); // the shaping is told by VerificationRound
         statistics = statistics.plus(logProbs.logProb());
         boolean endOfGeneration = tokenizer.isEndOfGeneration(token);
         String piece = endOfGeneration ? "" : decoder.accept(token);

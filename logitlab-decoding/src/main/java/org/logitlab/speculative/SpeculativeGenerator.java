@@ -1,14 +1,10 @@
 package org.logitlab.speculative;
 
-import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
-import java.util.random.RandomGeneratorFactory;
 import org.logitlab.generation.GeneratedToken;
 import org.logitlab.generation.GenerationResult;
 import org.logitlab.generation.Generator;
-import org.logitlab.sampling.Candidates;
-import org.logitlab.sampling.DistributionSampler;
 import org.logitlab.sampling.SamplerChain;
 import org.logitlab.session.Logits;
 import org.logitlab.session.Session;
@@ -23,8 +19,6 @@ import org.logitlab.tokenizer.Tokenizer;
  * the verification pass's rows.
  */
 public final class SpeculativeGenerator {
-    private static final String RANDOM_ALGORITHM = "Xoshiro256PlusPlus";
-
     private final Session session;
     private final Tokenizer tokenizer;
     private final SamplerChain chain;
@@ -51,8 +45,7 @@ public final class SpeculativeGenerator {
         this.drafter = drafter;
         this.verifier = verifier;
         this.length = length == null ? DraftLength.defaults() : length;
-        long seed = chain.samplers().getLast() instanceof DistributionSampler dist ? dist.seed() : 0L;
-        this.random = RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(seed);
+        this.random = VerificationRound.randomFor(chain);
     }
 
     /** The statistics of the last {@link #generate} call. */
@@ -112,10 +105,13 @@ public final class SpeculativeGenerator {
             }
             drafted += tree.size();
             steps += tree.isEmpty() ? 0 : 1;
-            Rows rows = new Rows(rootRows, nodeRows, prefix);
-            Verification verification = shaping.greedy()
-                    ? emitGreedy(tree, rows, shaping, output)
-                    : emitVerified(tree, rows, shaping, output);
+            Verification verification = VerificationRound.run(
+                    tree,
+                    VerificationRound.TargetRows.of(rootRows, 0, nodeRows, prefix),
+                    shaping,
+                    verifier,
+                    random,
+                    output::emit);
             accepted += verification.acceptedCount();
             if (!tree.isEmpty()) {
                 history.record(tree.depth(), verification.acceptedCount());
@@ -130,92 +126,6 @@ public final class SpeculativeGenerator {
         }
         lastStatistics = new SpeculativeStatistics(drafted, accepted, steps, passes, output.count());
         return output.result();
-    }
-
-    /** The target's logits rows of one round: the root's, and node i's at {@code offset(i)}. */
-    private record Rows(Logits root, Logits nodes, int prefix) {
-        float[] data(int node) {
-            return node < 0 ? root.data() : nodes.data();
-        }
-
-        int offset(int node) {
-            return node < 0 ? 0 : nodes.offset(prefix + node);
-        }
-    }
-
-    /**
-     * Verification against a greedy chain, fused with emitting. The target at every node is a point mass on the
-     * chain's pick, so speculative sampling (and recursive rejection over any siblings, deterministic or drawn)
-     * reduces to: follow the child whose token is that pick, else emit the pick and stop. Each row is shaped once
-     * and the same candidates serve the pick and the reported log-probs, which is exactly plain decoding's work per
-     * emitted token; no dense probability vector is built.
-     */
-    private static Verification emitGreedy(DraftTree tree, Rows rows, ChainShaping shaping, EmittedTokens output) {
-        int[] path = new int[tree.size()];
-        int accepted = 0;
-        int node = -1;
-        while (true) {
-            float[] data = rows.data(node);
-            int offset = rows.offset(node);
-            Candidates shaped = shaping.shape(data, offset);
-            int token = shaping.greedyPick(shaped);
-            boolean finished = output.emit(token, data, offset, shaped);
-            int child = tree.childWithToken(node, token);
-            if (finished || child < 0) {
-                return new Verification(Arrays.copyOf(path, accepted), token);
-            }
-            path[accepted++] = child;
-            node = child;
-        }
-    }
-
-    /** Verification by the configured verifier against the shaped target distributions, then emitting the path. */
-    private Verification emitVerified(DraftTree tree, Rows rows, ChainShaping shaping, EmittedTokens output) {
-        ShapingWalk walk = new ShapingWalk(tree, shaping);
-        Verification verification =
-                verifier.verify(tree, node -> walk.at(node).probabilities(rows.data(node), rows.offset(node)), random);
-        int[] path = verification.acceptedNodes();
-        for (int index = 0; index <= path.length; index++) {
-            int token = index < path.length ? tree.tokens()[path[index]] : verification.nextToken();
-            int node = index == 0 ? -1 : path[index - 1];
-            float[] data = rows.data(node);
-            int offset = rows.offset(node);
-            if (output.emit(token, data, offset, shaping.shape(data, offset))) {
-                break;
-            }
-        }
-        return verification;
-    }
-
-    /**
-     * The shaping with the path to a node accepted. Verifiers ask for nodes along one root-to-leaf walk, so a
-     * node whose parent was the last one asked for extends the same copy by one token; anything else replays the
-     * path into a fresh copy. Stateless shapers make every step cheap; stateful ones (penalties, DRY) see exactly
-     * the drafted history.
-     */
-    private static final class ShapingWalk {
-        private final DraftTree tree;
-        private final ChainShaping base;
-        private ChainShaping current;
-        private int currentNode = Integer.MIN_VALUE;
-
-        ShapingWalk(DraftTree tree, ChainShaping base) {
-            this.tree = tree;
-            this.base = base;
-        }
-
-        ChainShaping at(int node) {
-            if (current != null && node >= 0 && tree.parents()[node] == currentNode) {
-                current.accept(tree.tokens()[node]);
-            } else {
-                current = base.copy();
-                for (int pathNode : tree.pathTo(node)) {
-                    current.accept(tree.tokens()[pathNode]);
-                }
-            }
-            currentNode = node;
-            return current;
-        }
     }
 
     /** The pending token (not yet evaluated) followed by the tree's tokens. */

@@ -25,4 +25,34 @@ class VectorLogSpaceTest {
             }
         }
     }
+
+    @Test
+    void laneExponentialIsWithinTwoUlpOfMathExpAndUnderflowsToZero() {
+        SplittableRandom random = new SplittableRandom(5);
+        int lanes = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
+        double[] inputs = new double[4096 * lanes];
+        for (int i = 0; i < inputs.length; i++) {
+            inputs[i] = switch (i % 4) {
+                case 0 -> -random.nextDouble() * 40;
+                case 1 -> -random.nextDouble() * 720;
+                case 2 -> (random.nextDouble() - 0.5) * 2; // around 0, where most of a softmax's mass is
+                default -> random.nextDouble() * 700;
+            };
+        }
+        inputs[0] = Double.NEGATIVE_INFINITY;
+        inputs[1] = 0.0;
+        inputs[2] = -708.5;
+        for (int i = 0; i < inputs.length; i += lanes) {
+            double[] exponentials = VectorLogSpace.exp(jdk.incubator.vector.DoubleVector.fromArray(
+                            jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED, inputs, i))
+                    .toArray();
+            for (int lane = 0; lane < lanes; lane++) {
+                double x = inputs[i + lane];
+                double expected = x < -708 ? 0.0 : Math.exp(x);
+                assertThat(exponentials[lane])
+                        .as("exp(%s)", x)
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(2 * Math.ulp(expected)));
+            }
+        }
+    }
 }

@@ -3,6 +3,8 @@ package org.logitlab.server;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.staticfiles.Location;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import org.logitlab.constraint.TokenVocabularies;
@@ -15,6 +17,7 @@ import org.logitlab.server.scheduler.BatchStepper;
 import org.logitlab.server.scheduler.MultiSequenceBatchStepper;
 import org.logitlab.server.scheduler.Scheduler;
 import org.logitlab.server.scheduler.SchedulerStatistics;
+import org.logitlab.speculative.DraftModelDrafter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,13 +25,15 @@ import org.slf4j.LoggerFactory;
  * logitlab's HTTP server: OpenAI-compatible /v1/completions and /v1/chat/completions with full log-probs and
  * streaming (optionally constrained by a grammar, regex or JSON Schema), /v1/score (analysis methods with
  * per-token contributions), /v1/models, /health, /tokenize, /detokenize, /metrics, and the token heat-map page at /. Requests
- * share one continuous-batching {@link Scheduler}. A bad request gets a 4xx in OpenAI's error shape; nothing a
- * request does can stop the server.
+ * share one continuous-batching {@link Scheduler}, optionally decoding speculatively ({@link
+ * ServerConfig#speculation()}: lossless, so only speed changes). A bad request gets a 4xx in OpenAI's error shape;
+ * nothing a request does can stop the server.
  */
 public final class LogitlabServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LogitlabServer.class);
 
     private final ServerConfig config;
+    private final Model draftModel;
     private final Scheduler scheduler;
     private final Metrics metrics = new Metrics();
     private final Javalin app;
@@ -40,7 +45,9 @@ public final class LogitlabServer implements AutoCloseable {
     /** @param stepper how each engine step runs its forward passes (the seam for a multi-sequence batched pass) */
     public LogitlabServer(Model model, ServerConfig config, BatchStepper stepper) {
         this.config = config;
-        this.scheduler = new Scheduler(model, stepper, config.parallel(), config.queueLimit(), config.contextLength());
+        this.draftModel = config.draftModel() == null ? null : loadDraftModel(model, config);
+        this.scheduler = new Scheduler(
+                model, draftModel, stepper, config.parallel(), config.queueLimit(), config.contextLength());
         String id = model.name().filter(name -> !name.isBlank()).orElse("logitlab");
         ServedModel served = new ServedModel(
                 model,
@@ -48,7 +55,9 @@ public final class LogitlabServer implements AutoCloseable {
                 config.contextLength(),
                 ChatTemplate.forModel(model),
                 System.currentTimeMillis() / 1000,
-                TokenVocabularies.of(model.tokenizer()));
+                TokenVocabularies.of(model.tokenizer()),
+                config.speculation(),
+                draftModel != null);
         Endpoints endpoints = new Endpoints(served, scheduler, config.maxBodyBytes());
         this.app = Javalin.create(javalin -> {
             javalin.showJavalinBanner = false;
@@ -95,6 +104,23 @@ public final class LogitlabServer implements AutoCloseable {
         app.after(context -> metrics.recordRequest(context.endpointHandlerPath(), context.statusCode()));
     }
 
+    /** The draft model, checked against the target's vocabulary now rather than at the first request. */
+    private static Model loadDraftModel(Model model, ServerConfig config) {
+        Model draft;
+        try {
+            draft = Model.load(config.draftModel());
+        } catch (IOException e) {
+            throw new UncheckedIOException("--draft-model " + config.draftModel() + ": " + e.getMessage(), e);
+        }
+        try {
+            DraftModelDrafter.requireSameVocabulary(model, draft);
+        } catch (IllegalArgumentException e) {
+            draft.close();
+            throw new IllegalArgumentException("--draft-model " + config.draftModel() + ": " + e.getMessage(), e);
+        }
+        return draft;
+    }
+
     private void authorize(Context context) {
         if (config.apiKey() == null) {
             return;
@@ -137,5 +163,8 @@ public final class LogitlabServer implements AutoCloseable {
     public void close() {
         app.stop();
         scheduler.close();
+        if (draftModel != null) {
+            draftModel.close();
+        }
     }
 }

@@ -1,5 +1,9 @@
 package org.logitlab.server;
 
+import java.nio.file.Path;
+import org.logitlab.server.scheduler.SpeculationSettings;
+import org.logitlab.server.scheduler.SpeculativeMode;
+
 /**
  * How a {@link LogitlabServer} runs.
  *
@@ -10,9 +14,20 @@ package org.logitlab.server;
  * @param queueLimit sequences allowed to wait for a slot; more get 429
  * @param contextLength longest prompt + completion of one sequence
  * @param maxBodyBytes largest accepted request body
+ * @param speculation speculative decoding of every request that does not choose its own ({@link
+ *     SpeculationFlags} reads it from the serve flags)
+ * @param draftModel GGUF draft model for {@link SpeculativeMode#DRAFT}, loaded by the server; null for none
  */
 public record ServerConfig(
-        String host, int port, String apiKey, int parallel, int queueLimit, int contextLength, long maxBodyBytes) {
+        String host,
+        int port,
+        String apiKey,
+        int parallel,
+        int queueLimit,
+        int contextLength,
+        long maxBodyBytes,
+        SpeculationSettings speculation,
+        Path draftModel) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -42,6 +57,18 @@ public record ServerConfig(
         if (maxBodyBytes < 1024) {
             throw new IllegalArgumentException("max body bytes must be >= 1024, got " + maxBodyBytes);
         }
+        if (speculation == null) {
+            throw new IllegalArgumentException("speculation must not be null (use SpeculationSettings.off())");
+        }
+        if (speculation.mode() == SpeculativeMode.DRAFT && draftModel == null) {
+            throw new IllegalArgumentException("--spec draft needs --draft-model FILE");
+        }
+    }
+
+    /** Without speculative decoding. */
+    public ServerConfig(
+            String host, int port, String apiKey, int parallel, int queueLimit, int contextLength, long maxBodyBytes) {
+        this(host, port, apiKey, parallel, queueLimit, contextLength, maxBodyBytes, SpeculationSettings.off(), null);
     }
 
     /** Defaults for a model with the given trained context length. */
@@ -57,18 +84,28 @@ public record ServerConfig(
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, apiKey, parallel, queueLimit, contextLength, maxBodyBytes);
+        return new ServerConfig(
+                host, newPort, apiKey, parallel, queueLimit, contextLength, maxBodyBytes, speculation, draftModel);
     }
 
     public ServerConfig withParallel(int newParallel) {
-        return new ServerConfig(host, port, apiKey, newParallel, queueLimit, contextLength, maxBodyBytes);
+        return new ServerConfig(
+                host, port, apiKey, newParallel, queueLimit, contextLength, maxBodyBytes, speculation, draftModel);
     }
 
     public ServerConfig withApiKey(String newApiKey) {
-        return new ServerConfig(host, port, newApiKey, parallel, queueLimit, contextLength, maxBodyBytes);
+        return new ServerConfig(
+                host, port, newApiKey, parallel, queueLimit, contextLength, maxBodyBytes, speculation, draftModel);
     }
 
     public ServerConfig withQueueLimit(int newQueueLimit) {
-        return new ServerConfig(host, port, apiKey, parallel, newQueueLimit, contextLength, maxBodyBytes);
+        return new ServerConfig(
+                host, port, apiKey, parallel, newQueueLimit, contextLength, maxBodyBytes, speculation, draftModel);
+    }
+
+    /** @param newDraftModel the draft model file (null for none) */
+    public ServerConfig withSpeculation(SpeculationSettings newSpeculation, Path newDraftModel) {
+        return new ServerConfig(
+                host, port, apiKey, parallel, queueLimit, contextLength, maxBodyBytes, newSpeculation, newDraftModel);
     }
 }

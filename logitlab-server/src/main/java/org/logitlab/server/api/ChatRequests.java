@@ -8,6 +8,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import org.logitlab.constraint.Constraint;
 import org.logitlab.server.scheduler.SequenceRequest;
+import org.logitlab.server.scheduler.SpeculationSettings;
 import org.logitlab.tokenizer.Tokenizer;
 
 /** Reads and validates a POST /v1/chat/completions body and renders its messages with the chat template. */
@@ -46,6 +47,7 @@ final class ChatRequests {
                     throw ApiException.notSupported("modalities", "modality '" + modality + "'");
                 });
         ConstraintFields.Requested constraint = ConstraintFields.read(fields, served);
+        SpeculationSettings speculation = SpeculationFields.read(fields, served);
         List<org.logitlab.sampling.SamplerSettings> settings = new ArrayList<>();
         for (int choice = 0; choice < n; choice++) {
             settings.add(SamplingFields.read(fields, served.vocabularySize(), choice));
@@ -75,7 +77,8 @@ final class ChatRequests {
                     false,
                     false,
                     stop,
-                    compiled == null ? null : compiled.copy()));
+                    compiled == null ? null : compiled.copy(),
+                    speculation));
             echoTexts.add("");
         }
         return new GenerationPlan(sequences, echoTexts, stream, includeUsage, logprobs, false, n);

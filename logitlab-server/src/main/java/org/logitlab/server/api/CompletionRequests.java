@@ -7,6 +7,7 @@ import java.util.List;
 import org.logitlab.constraint.Constraint;
 import org.logitlab.sampling.SamplerSettings;
 import org.logitlab.server.scheduler.SequenceRequest;
+import org.logitlab.server.scheduler.SpeculationSettings;
 import org.logitlab.tokenizer.Tokenizer;
 
 /** Reads and validates a POST /v1/completions body (OpenAI's legacy completions schema + logitlab extensions). */
@@ -40,6 +41,7 @@ final class CompletionRequests {
         boolean statistics = fields.bool("distribution_statistics", false);
         List<String> stop = fields.strings("stop", 16);
         ConstraintFields.Requested constraint = ConstraintFields.read(fields, served);
+        SpeculationSettings speculation = SpeculationFields.read(fields, served);
         // sampling fields are read once per choice (seeds differ per choice); reading also validates them
         SamplerSettings first = SamplingFields.read(fields, served.vocabularySize(), 0);
         fields.rejectUnknown();
@@ -68,7 +70,8 @@ final class CompletionRequests {
                         echo,
                         statistics,
                         stop,
-                        compiled == null ? null : compiled.copy()));
+                        compiled == null ? null : compiled.copy(),
+                        speculation));
                 echoTexts.add(echo ? prompt.text() : "");
             }
         }

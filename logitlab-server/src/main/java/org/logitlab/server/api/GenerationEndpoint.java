@@ -57,14 +57,14 @@ final class GenerationEndpoint {
 
     private void whole(Context context, GenerationPlan plan, List<ChoiceFormat> formats, String id, long created)
             throws IOException, InterruptedException {
-        int[] completionTokens = {0};
+        Usage usage = new Usage(plan.promptTokens());
         RequestRunner.run(
                 scheduler,
                 plan,
                 event -> {
                     formats.get(event.choice()).apply(event);
                     if (event instanceof SequenceEvent.Finished finished) {
-                        completionTokens[0] += finished.completionTokens();
+                        usage.add(finished);
                     }
                 },
                 null);
@@ -73,7 +73,7 @@ final class GenerationEndpoint {
         for (ChoiceFormat format : formats) {
             choiceArray.add(format.complete());
         }
-        response.set("usage", usage(plan.promptTokens(), completionTokens[0]));
+        response.set("usage", usage.json());
         context.contentType("application/json").result(Json.bytes(response));
     }
 
@@ -84,14 +84,14 @@ final class GenerationEndpoint {
         context.header("Cache-Control", "no-cache");
         context.header("X-Accel-Buffering", "no");
         SseWriter events = new SseWriter(context.res().getOutputStream());
-        int[] completionTokens = {0};
+        Usage usage = new Usage(plan.promptTokens());
         try {
             RequestRunner.run(
                     scheduler,
                     plan,
                     event -> {
                         if (event instanceof SequenceEvent.Finished finished) {
-                            completionTokens[0] += finished.completionTokens();
+                            usage.add(finished);
                         }
                         for (ObjectNode choice : formats.get(event.choice()).apply(event)) {
                             ObjectNode chunk = envelope(id, chunkObjectName, created);
@@ -114,7 +114,7 @@ final class GenerationEndpoint {
         if (plan.includeUsage()) {
             ObjectNode chunk = envelope(id, chunkObjectName, created);
             chunk.putArray("choices");
-            chunk.set("usage", usage(plan.promptTokens(), completionTokens[0]));
+            chunk.set("usage", usage.json());
             events.send(chunk);
         }
         events.done();
@@ -128,13 +128,5 @@ final class GenerationEndpoint {
         envelope.put("model", served.id());
         envelope.put("system_fingerprint", SYSTEM_FINGERPRINT);
         return envelope;
-    }
-
-    private static ObjectNode usage(int promptTokens, int completionTokens) {
-        ObjectNode usage = Json.object();
-        usage.put("prompt_tokens", promptTokens);
-        usage.put("completion_tokens", completionTokens);
-        usage.put("total_tokens", promptTokens + completionTokens);
-        return usage;
     }
 }

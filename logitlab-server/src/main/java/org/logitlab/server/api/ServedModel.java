@@ -2,6 +2,7 @@ package org.logitlab.server.api;
 
 import org.logitlab.constraint.TokenVocabulary;
 import org.logitlab.model.Model;
+import org.logitlab.server.scheduler.SpeculationSettings;
 import org.logitlab.tokenizer.Tokenizer;
 
 /**
@@ -12,6 +13,8 @@ import org.logitlab.tokenizer.Tokenizer;
  * @param created seconds since the epoch when the server loaded the model
  * @param constraintVocabulary the tokens' bytes as grammar, regex and JSON Schema constraints match them; built
  *     once per model because it costs a pass over the whole vocabulary
+ * @param speculation the server's speculative decoding (--spec and friends), the default of every request
+ * @param draftModelLoaded whether a draft model was loaded (--draft-model), so requests may ask for 'draft'
  */
 public record ServedModel(
         Model model,
@@ -19,7 +22,9 @@ public record ServedModel(
         int contextLength,
         ChatTemplate chatTemplate,
         long created,
-        TokenVocabulary constraintVocabulary) {
+        TokenVocabulary constraintVocabulary,
+        SpeculationSettings speculation,
+        boolean draftModelLoaded) {
 
     public Tokenizer tokenizer() {
         return model.tokenizer();

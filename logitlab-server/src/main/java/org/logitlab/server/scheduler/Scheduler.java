@@ -17,12 +17,14 @@ import org.slf4j.LoggerFactory;
  * session, i.e. freeing the KV cache). The forward passes of a step are delegated to a {@link BatchStepper}.
  *
  * <p>Sequences never share state, so a sequence's tokens do not depend on which others run beside it: a seeded
- * request produces the same output alone or under load.
+ * request produces the same output alone or under load. A speculative sequence's step carries its pending token
+ * plus a draft ({@link SequenceSpeculation}), so it may advance several tokens per step.
  */
 public final class Scheduler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scheduler.class);
 
     private final Model model;
+    private final Model draftModel;
     private final BatchStepper stepper;
     private final int parallel;
     private final int queueLimit;
@@ -40,6 +42,7 @@ public final class Scheduler implements AutoCloseable {
     private final AtomicLong completedSequences = new AtomicLong();
     private final AtomicLong cancelledSequences = new AtomicLong();
     private final AtomicLong failedSequences = new AtomicLong();
+    private final SpeculationCounters speculation = new SpeculationCounters();
 
     /**
      * @param parallel sequences stepped together at most (slots)
@@ -47,6 +50,15 @@ public final class Scheduler implements AutoCloseable {
      * @param contextLength the longest sequence (prompt + generated tokens) a request may ask for
      */
     public Scheduler(Model model, BatchStepper stepper, int parallel, int queueLimit, int contextLength) {
+        this(model, null, stepper, parallel, queueLimit, contextLength);
+    }
+
+    /**
+     * @param draftModel the draft model of sequences speculating in {@link SpeculativeMode#DRAFT} mode (each gets
+     *     its own session of it), or null
+     */
+    public Scheduler(
+            Model model, Model draftModel, BatchStepper stepper, int parallel, int queueLimit, int contextLength) {
         if (parallel < 1) {
             throw new IllegalArgumentException("parallel must be >= 1, got " + parallel);
         }
@@ -57,6 +69,7 @@ public final class Scheduler implements AutoCloseable {
             throw new IllegalArgumentException("contextLength must be >= 1, got " + contextLength);
         }
         this.model = model;
+        this.draftModel = draftModel;
         this.stepper = stepper;
         this.parallel = parallel;
         this.queueLimit = queueLimit;
@@ -166,7 +179,8 @@ public final class Scheduler implements AutoCloseable {
             int sequenceContext = Math.max(1, request.promptTokens().length + request.maxTokens());
             try {
                 active.add(new Running(
-                        new Sequence(model, request, sequenceContext, pending.events()), pending.submission()));
+                        new Sequence(model, draftModel, request, sequenceContext, pending.events(), speculation),
+                        pending.submission()));
                 promptTokens.addAndGet(request.promptTokens().length);
             } catch (RuntimeException error) {
                 failedSequences.incrementAndGet();
@@ -187,7 +201,15 @@ public final class Scheduler implements AutoCloseable {
                 cancelledSequences.incrementAndGet();
                 continue;
             }
-            StepInput input = running.sequence().nextStep();
+            StepInput input;
+            try {
+                input = running.sequence().nextStep(); // may draft, e.g. run the draft model
+            } catch (RuntimeException error) {
+                LOG.warn("sequence failed preparing its step", error);
+                failedSequences.incrementAndGet();
+                running.sequence().fail(error);
+                continue;
+            }
             if (input != null) {
                 stepping.add(running);
                 inputs.add(input);
@@ -247,7 +269,8 @@ public final class Scheduler implements AutoCloseable {
                 generatedTokens.get(),
                 completedSequences.get(),
                 cancelledSequences.get(),
-                failedSequences.get());
+                failedSequences.get(),
+                speculation.snapshot());
     }
 
     public int contextLength() {

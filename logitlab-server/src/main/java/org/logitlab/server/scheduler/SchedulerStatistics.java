@@ -7,6 +7,7 @@ package org.logitlab.server.scheduler;
  * @param queuedSequences sequences waiting for a slot
  * @param stepSeconds wall time spent in forward passes and sampling
  * @param generatedTokens tokens sampled by all sequences
+ * @param speculation totals over the sequences that decoded speculatively
  */
 public record SchedulerStatistics(
         int activeSequences,
@@ -18,4 +19,5 @@ public record SchedulerStatistics(
         long generatedTokens,
         long completedSequences,
         long cancelledSequences,
-        long failedSequences) {}
+        long failedSequences,
+        SpeculationTotals speculation) {}

@@ -1,6 +1,7 @@
 package org.logitlab.server.scheduler;
 
 import java.util.List;
+import org.logitlab.speculative.SpeculativeStatistics;
 
 /** What a running sequence reports to the request that owns it, in order. */
 public sealed interface SequenceEvent {
@@ -24,8 +25,15 @@ public sealed interface SequenceEvent {
      *
      * @param trailingText text still held back when it ended, released now (usually empty)
      * @param finishReason OpenAI's "stop" or "length"
+     * @param speculation what speculative decoding did for this sequence, or null when it decoded plainly
      */
-    record Finished(int choice, String trailingText, String finishReason, int promptTokens, int completionTokens)
+    record Finished(
+            int choice,
+            String trailingText,
+            String finishReason,
+            int promptTokens,
+            int completionTokens,
+            SpeculativeStatistics speculation)
             implements SequenceEvent {}
 
     /** The sequence failed; the request should report {@code error}. */

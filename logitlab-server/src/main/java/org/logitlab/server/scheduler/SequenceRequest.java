@@ -16,6 +16,8 @@ import org.logitlab.sampling.SamplerSettings;
  * @param stop stop sequences: generation ends before the first occurrence of any of them
  * @param constraint grammar/regex/JSON Schema the generated text must follow, or null; owned by this sequence
  *     alone (a request with several choices gives each its own copy)
+ * @param speculation speculative decoding for this sequence (ignored, i.e. plain decoding, when a constraint is
+ *     given or the sampler chain cannot be verified)
  */
 public record SequenceRequest(
         int choice,
@@ -26,9 +28,34 @@ public record SequenceRequest(
         boolean echoPrompt,
         boolean distributionStatistics,
         List<String> stop,
-        Constraint constraint) {
+        Constraint constraint,
+        SpeculationSettings speculation) {
 
-    /** An unconstrained sequence. */
+    /** A sequence decoded without speculation. */
+    public SequenceRequest(
+            int choice,
+            int[] promptTokens,
+            int maxTokens,
+            SamplerSettings settings,
+            int topLogProbs,
+            boolean echoPrompt,
+            boolean distributionStatistics,
+            List<String> stop,
+            Constraint constraint) {
+        this(
+                choice,
+                promptTokens,
+                maxTokens,
+                settings,
+                topLogProbs,
+                echoPrompt,
+                distributionStatistics,
+                stop,
+                constraint,
+                SpeculationSettings.off());
+    }
+
+    /** An unconstrained sequence decoded without speculation. */
     public SequenceRequest(
             int choice,
             int[] promptTokens,
@@ -52,5 +79,8 @@ public record SequenceRequest(
             throw new IllegalArgumentException("logprobs must be >= 0, got " + topLogProbs);
         }
         stop = List.copyOf(stop);
+        if (speculation == null) {
+            throw new IllegalArgumentException("speculation must not be null (use SpeculationSettings.off())");
+        }
     }
 }

@@ -142,4 +142,46 @@ class SchedulerTest {
                     .hasMessageContaining("exceeds the context length 8");
         }
     }
+
+    /** The generated tokens of one sequence, until it finishes. */
+    private static List<ScoredToken> tokens(BlockingQueue<SequenceEvent> events) throws InterruptedException {
+        List<ScoredToken> tokens = new java.util.ArrayList<>();
+        SequenceEvent event;
+        while (!((event = next(events)) instanceof SequenceEvent.Finished)) {
+            assertThat(event).isInstanceOf(SequenceEvent.TokenGenerated.class);
+            tokens.add(((SequenceEvent.TokenGenerated) event).token());
+        }
+        return tokens;
+    }
+
+    @Test
+    void aSpeculativeSequenceEmitsThePlainTokensInFewerSteps() throws Exception {
+        int[] prompt = model.tokenizer()
+                .encode("Lily and Tom went to the park. Lily and Tom went to the park. Lily and Tom", true, false);
+        SamplerSettings greedy = SamplerSettings.builder().temperature(0).build();
+        SpeculationSettings lookup = new SpeculationSettings(SpeculativeMode.LOOKUP, 6, 0, 0.0, 3);
+        SequenceRequest plain = new SequenceRequest(0, prompt, 40, greedy, 3, false, false, List.of());
+        SequenceRequest speculative =
+                new SequenceRequest(0, prompt, 40, greedy, 3, false, false, List.of(), null, lookup);
+        try (Scheduler plainScheduler = new Scheduler(model, new SequentialBatchStepper(), 1, 1, 512);
+                Scheduler speculativeScheduler = new Scheduler(model, new SequentialBatchStepper(), 1, 1, 512)) {
+            BlockingQueue<SequenceEvent> plainEvents = new LinkedBlockingQueue<>();
+            plainScheduler.submit(List.of(plain), plainEvents::add);
+            BlockingQueue<SequenceEvent> speculativeEvents = new LinkedBlockingQueue<>();
+            speculativeScheduler.submit(List.of(speculative), speculativeEvents::add);
+            List<ScoredToken> expected = tokens(plainEvents);
+            assertThat(tokens(speculativeEvents)).isEqualTo(expected);
+            SpeculationTotals totals = speculativeScheduler.statistics().speculation();
+            assertThat(totals.sequences()).isEqualTo(1);
+            assertThat(totals.acceptedTokens()).isPositive();
+            assertThat(totals.generatedTokens()).isEqualTo(expected.size());
+            // every pass emits the accepted drafts and one token after them (plain decoding: one token per pass)
+            assertThat(totals.targetPasses())
+                    .as("passes for %d tokens", expected.size())
+                    .isEqualTo(expected.size() - totals.acceptedTokens());
+            assertThat(speculativeScheduler.statistics().steps())
+                    .isLessThan(plainScheduler.statistics().steps());
+            assertThat(plainScheduler.statistics().speculation()).isEqualTo(SpeculationTotals.NONE);
+        }
+    }
 }

@@ -1,0 +1,170 @@
+package org.logitlab.server.scheduler;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+import org.logitlab.model.Model;
+import org.logitlab.sampling.SamplerChain;
+import org.logitlab.session.Logits;
+import org.logitlab.speculative.AcceptanceHistory;
+import org.logitlab.speculative.ChainShaping;
+import org.logitlab.speculative.DraftModelDrafter;
+import org.logitlab.speculative.DraftRequest;
+import org.logitlab.speculative.DraftTree;
+import org.logitlab.speculative.Drafter;
+import org.logitlab.speculative.PromptLookupDrafter;
+import org.logitlab.speculative.SpeculativeSamplingVerifier;
+import org.logitlab.speculative.SpeculativeStatistics;
+import org.logitlab.speculative.TokenRecyclingDrafter;
+import org.logitlab.speculative.Verification;
+import org.logitlab.speculative.VerificationRound;
+import org.logitlab.speculative.Verifier;
+
+/**
+ * One sequence's speculative decoding inside the batched scheduler (draft then verify, Leviathan et al. 2023).
+ * Before a decode step the sequence's drafter proposes a linear draft after the pending token, and the step
+ * evaluates pending token + draft in the shared forward pass; after it, {@link VerificationRound} — the code
+ * {@link org.logitlab.speculative.SpeculativeGenerator} runs — keeps a prefix of the draft and the token after
+ * it, emitting each with the target's own row, so tokens and log-probs are those of plain decoding at
+ * temperature 0 and follow its distribution otherwise.
+ *
+ * <p>Everything here depends only on this sequence's own history — its drafter (Token Recycling's successor
+ * table included) is its own, and draft lengths follow its own acceptance ({@link AcceptanceHistory}), not the
+ * measured cost of passes, which depends on the other traffic — so a seeded request reproduces alone or under
+ * load, as without speculation. Owned by the engine thread.
+ */
+final class SequenceSpeculation {
+    private final SpeculationSettings settings;
+    private final Drafter drafter;
+    private final ChainShaping shaping;
+    private final RandomGenerator random;
+    private final Verifier verifier = new SpeculativeSamplingVerifier();
+    /** Bounds model-free drafts by past acceptance; null when the drafter estimates it or p-min is 0. */
+    private final AcceptanceHistory history;
+
+    private final SpeculationCounters counters;
+    private final int[] context;
+    private int contextSize;
+    private DraftTree draft = DraftTree.empty();
+    private int drafted, accepted, rounds, targetPasses;
+
+    /**
+     * @param chain the sequence's chain with the prompt accepted; its shaping is copied, and its seed seeds the
+     *     verification's draws
+     * @param draftModel the server's draft model (needed by {@link SpeculativeMode#DRAFT})
+     */
+    SequenceSpeculation(
+            SpeculationSettings settings,
+            Model target,
+            Model draftModel,
+            SamplerChain chain,
+            int[] prompt,
+            int maxTokens,
+            int contextLength,
+            SpeculationCounters counters) {
+        this.settings = settings;
+        this.drafter = drafter(settings, target, draftModel, contextLength);
+        this.shaping = ChainShaping.of(chain);
+        this.random = VerificationRound.randomFor(chain);
+        this.history = drafter.estimatesAcceptance() || settings.draftPMin() == 0.0
+                ? null
+                : new AcceptanceHistory(settings.draftMax());
+        this.counters = counters;
+        this.context = Arrays.copyOf(prompt, prompt.length + maxTokens);
+        this.contextSize = prompt.length;
+        counters.sequences.incrementAndGet();
+    }
+
+    private static Drafter drafter(SpeculationSettings settings, Model target, Model draftModel, int contextLength) {
+        return switch (settings.mode()) {
+            case LOOKUP -> new PromptLookupDrafter(settings.lookupNgram(), 1);
+            case RECYCLE -> {
+                // a chain: every depth has one child, the most likely successor seen (Token Recycling's top-1)
+                int[] branching = new int[settings.draftMax()];
+                Arrays.fill(branching, 1);
+                yield new TokenRecyclingDrafter(target.config().vocabularySize(), 1, branching);
+            }
+            case DRAFT -> {
+                if (draftModel == null) {
+                    throw new IllegalArgumentException(
+                            "speculative mode 'draft' needs the server to be started with --draft-model FILE");
+                }
+                yield new DraftModelDrafter(
+                        target, draftModel, contextLength, DraftModelDrafter.Shape.CHAIN, settings.draftLength(), 1);
+            }
+            case OFF -> throw new IllegalArgumentException("speculation is off");
+        };
+    }
+
+    /**
+     * Drafts after the pending token (the last emitted one, not yet in the cache).
+     *
+     * @param remaining tokens the sequence may still emit (≥ 1); a round emits at most draft + 1
+     * @param room positions left in the session's cache after the pending token
+     * @return the step's tokens: the pending token, then the draft
+     */
+    int[] stepTokens(int remaining, int room) {
+        int depth = Math.min(settings.draftMax(), Math.min(remaining - 1, room));
+        if (history != null && depth > 0) {
+            depth = history.depth(depth, settings.draftMin(), settings.draftPMin());
+        }
+        draft = depth <= 0
+                ? DraftTree.empty()
+                : drafter.draft(new DraftRequest(Arrays.copyOf(context, contextSize), depth, depth, shaping, random));
+        if (!draft.isChain()) {
+            throw new IllegalStateException(
+                    drafter.name() + " proposed a tree; the server verifies linear drafts only");
+        }
+        int[] tokens = new int[1 + draft.size()];
+        tokens[0] = context[contextSize - 1];
+        System.arraycopy(draft.tokens(), 0, tokens, 1, draft.size());
+        return tokens;
+    }
+
+    /**
+     * Verifies the step's rows and emits the round's tokens to {@code sink}. For the prompt's step there is no
+     * draft: the first token is drawn from the prompt's last row.
+     *
+     * @param evaluated the tokens the step appended
+     * @param logits their rows (all of them for a decode step)
+     * @param prompt whether this was the prompt's step (no draft; with an echoed prompt, every prompt row)
+     * @return how many positions of the cache hold rejected draft tokens (to truncate)
+     */
+    int verify(int[] evaluated, Logits logits, boolean prompt, VerificationRound.TokenSink sink) {
+        targetPasses++;
+        counters.targetPasses.incrementAndGet();
+        DraftTree round = prompt ? DraftTree.empty() : draft;
+        draft = DraftTree.empty();
+        int rows = logits.positions();
+        drafter.observe(Arrays.copyOfRange(evaluated, evaluated.length - rows, evaluated.length), logits);
+        VerificationRound.TargetRows targetRows = prompt
+                ? VerificationRound.TargetRows.of(logits, rows - 1, logits, rows)
+                : VerificationRound.TargetRows.of(logits, 0, logits, 1);
+        Verification verification =
+                VerificationRound.run(round, targetRows, shaping, verifier, random, (token, data, offset, shaped) -> {
+                    context[contextSize++] = token;
+                    counters.generatedTokens.incrementAndGet();
+                    return sink.emit(token, data, offset, shaped);
+                });
+        if (!round.isEmpty()) {
+            drafted += round.size();
+            accepted += verification.acceptedCount();
+            rounds++;
+            counters.draftedTokens.addAndGet(round.size());
+            counters.acceptedTokens.addAndGet(verification.acceptedCount());
+            counters.rounds.incrementAndGet();
+            if (history != null) {
+                history.record(round.depth(), verification.acceptedCount());
+            }
+        }
+        return round.size() - verification.acceptedCount();
+    }
+
+    SpeculativeStatistics statistics(int generatedTokens) {
+        return new SpeculativeStatistics(drafted, accepted, rounds, targetPasses, generatedTokens);
+    }
+
+    /** Why {@code chain} cannot be verified (Mirostat, XTC), or null; such sequences decode plainly. */
+    static String unsupportedReason(SamplerChain chain) {
+        return ChainShaping.unsupportedReason(chain);
+    }
+}

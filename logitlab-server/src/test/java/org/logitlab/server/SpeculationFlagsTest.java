@@ -1,0 +1,74 @@
+package org.logitlab.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.logitlab.model.Model;
+import org.logitlab.server.scheduler.SpeculationSettings;
+import org.logitlab.server.scheduler.SpeculativeMode;
+
+/** The serve flags for speculative decoding: bad values are refused with the flag and the value named. */
+class SpeculationFlagsTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(
+            delimiter = '|',
+            nullValues = "null",
+            value = {
+                "unknown mode|fast|8|0|0.1|3|--spec must be one of off, lookup, recycle, draft; got 'fast'",
+                "tree mode|tree|8|0|0.1|3|--spec tree is not supported by the server",
+                "multi mode|multi|8|0|0.1|3|--spec multi is not supported by the server",
+                "draft without a draft model|draft|8|0|0.1|3|--spec draft needs --draft-model FILE",
+                "draft-max zero|lookup|0|0|0.1|3|--draft-max must be in [1, 64], got 0",
+                "draft-max too large|lookup|65|0|0.1|3|--draft-max must be in [1, 64], got 65",
+                "draft-min negative|lookup|8|-1|0.1|3|--draft-min must be in [0, --draft-max = 8], got -1",
+                "draft-min above draft-max|recycle|4|5|0.1|3|--draft-min must be in [0, --draft-max = 4], got 5",
+                "draft-p-min above 1|lookup|8|0|1.5|3|--draft-p-min must be in [0, 1], got 1.5",
+                "draft-p-min NaN|lookup|8|0|NaN|3|--draft-p-min must be in [0, 1], got NaN",
+                "lookup-ngram zero|lookup|8|0|0.1|0|--lookup-ngram must be in [1, 64], got 0",
+            })
+    void badFlagValuesAreRefusedNamingFlagAndValue(
+            String name, String spec, int draftMax, int draftMin, double draftPMin, int lookupNgram, String message) {
+        assertThatThrownBy(() -> SpeculationFlags.parse(spec, null, draftMax, draftMin, draftPMin, lookupNgram))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void aMissingDraftModelFileIsNamed() {
+        assertThatThrownBy(() -> SpeculationFlags.parse("draft", Path.of("/no/such/draft.gguf"), 8, 0, 0.1, 3))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--draft-model /no/such/draft.gguf");
+    }
+
+    @Test
+    void goodFlagsGiveTheirSettingsAndNoFlagMeansOff() {
+        assertThat(SpeculationFlags.parse("recycle", null, 6, 2, 0.25, 4))
+                .isEqualTo(new SpeculationSettings(SpeculativeMode.RECYCLE, 6, 2, 0.25, 4));
+        assertThat(SpeculationFlags.parse(null, null, 8, 0, 0.1, 3).enabled()).isFalse();
+        assertThat(SpeculationFlags.parse("off", null, 8, 0, 0.1, 3).enabled()).isFalse();
+    }
+
+    @Test
+    void aDraftModelWithAnotherVocabularyFailsAtStartup() throws Exception {
+        Path other = Path.of(
+                System.getProperty("logitlab.shared", "../../shared"),
+                "models",
+                "TinyLLama-v0",
+                "TinyLLama-v0.q4_0.gguf");
+        assertThat(other).as("fixture").isRegularFile();
+        ServerConfig config = TestServer.config()
+                .withPort(0)
+                .withSpeculation(SpeculationFlags.parse("draft", other, 8, 0, 0.1, 3), other);
+        try (Model model = Model.loadEmbedded()) {
+            assertThatThrownBy(() -> new LogitlabServer(model, config))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("--draft-model " + other)
+                    .hasMessageContaining("vocabulary");
+        }
+    }
+}
