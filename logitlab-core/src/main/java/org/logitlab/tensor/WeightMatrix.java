@@ -99,8 +99,7 @@ public final class WeightMatrix {
             this.rowBytes = 4L * columns;
         }
         this.activationFormat = ActivationFormat.forWeights(computeType, precision);
-        this.interleaved = INTERLEAVE
-                        && kernels instanceof VectorTensorKernels
+        this.interleaved = kernels instanceof VectorTensorKernels
                         && activationFormat == ActivationFormat.Q8_0
                         && InterleavedQuants.supports(computeType, columns)
                 ? InterleavedQuants.repack(computeType, data, rowBytes, rows, columns, pool)
