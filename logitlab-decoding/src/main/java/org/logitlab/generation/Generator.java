@@ -1,10 +1,10 @@
 package org.logitlab.generation;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.function.Consumer;
 import org.logitlab.constraint.Constraint;
+import org.logitlab.constraint.ConstraintMask;
 import org.logitlab.distribution.Distribution;
 import org.logitlab.sampling.SamplerChain;
 import org.logitlab.sampling.SequenceStatistics;
@@ -73,7 +73,7 @@ public final class Generator {
         FinishReason reason = FinishReason.LENGTH;
         int vocabulary = logits.vocabularySize();
         float[] masked = constraint == null ? null : new float[vocabulary];
-        BitSet allowed = constraint == null ? null : new BitSet(vocabulary);
+        ConstraintMask mask = constraint == null ? null : new ConstraintMask(vocabulary);
         while (generated.size() < maxTokens) {
             float[] data = logits.data();
             int offset = logits.lastOffset();
@@ -81,14 +81,9 @@ public final class Generator {
             if (constraint == null) {
                 token = chain.sample(data, offset);
             } else {
-                constraint.allowedTokens(allowed);
-                if (allowed.isEmpty()) {
+                if (!mask.apply(constraint, data, offset, masked)) {
                     throw new IllegalStateException(
                             "the constraint allows no token after " + generated.size() + " tokens");
-                }
-                java.util.Arrays.fill(masked, Float.NEGATIVE_INFINITY);
-                for (int id = allowed.nextSetBit(0); id >= 0; id = allowed.nextSetBit(id + 1)) {
-                    masked[id] = data[offset + id];
                 }
                 token = chain.sample(masked, 0);
                 constraint.accept(token);
