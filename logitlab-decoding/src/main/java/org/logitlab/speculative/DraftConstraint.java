@@ -16,8 +16,12 @@ import org.logitlab.constraint.Constraint;
  * forbidden depends on the draw, and cutting it would change the law (the rejection's residual is not p), so it is
  * kept and rejected by the verifier — drafters that sample mask q instead ({@link DraftModelDrafter}), which makes
  * such nodes impossible. Below an end-of-generation token nothing is ever emitted, so those subtrees are cut too.
+ *
+ * <p>A round prunes the drafted tree first, has the target evaluate what is left, and passes this object to {@link
+ * VerificationRound#run(DraftTree, VerificationRound.TargetRows, ChainShaping, DraftConstraint, Verifier,
+ * java.util.random.RandomGenerator, VerificationRound.TokenSink)}.
  */
-final class DraftConstraint {
+public final class DraftConstraint {
     private final DraftTree tree;
     private final Constraint root;
     private final IntPredicate endsGeneration;
@@ -28,7 +32,10 @@ final class DraftConstraint {
      * @param root the state at the root (copied: the caller's constraint may advance while this is in use)
      * @param endsGeneration which tokens end generation (the tokenizer's, as in Generator's stopping rule)
      */
-    DraftConstraint(DraftTree tree, Constraint root, IntPredicate endsGeneration) {
+    public DraftConstraint(DraftTree tree, Constraint root, IntPredicate endsGeneration) {
+        if (tree == null || root == null || endsGeneration == null) {
+            throw new IllegalArgumentException("tree, root and endsGeneration must not be null");
+        }
         this.tree = tree;
         this.root = root.copy();
         this.endsGeneration = endsGeneration;
@@ -36,7 +43,7 @@ final class DraftConstraint {
         this.known = new boolean[tree.size()];
     }
 
-    DraftTree tree() {
+    public DraftTree tree() {
         return tree;
     }
 
@@ -44,7 +51,7 @@ final class DraftConstraint {
      * The constraint's state after {@code node} (−1 = the root), or null when nothing after that node is ever emitted
      * (an end-of-generation token or a token the constraint forbids lies on the path). Callers must not change it.
      */
-    Constraint stateAfter(int node) {
+    public Constraint stateAfter(int node) {
         if (node < 0) {
             return root;
         }
@@ -59,7 +66,7 @@ final class DraftConstraint {
      * {@code drafted} without the deterministic nodes {@code root} (advanced along their path) forbids, and without
      * everything below a forbidden or end-of-generation node; node order is kept, so parents still precede children.
      */
-    static DraftTree prune(DraftTree drafted, Constraint root, IntPredicate endsGeneration) {
+    public static DraftTree prune(DraftTree drafted, Constraint root, IntPredicate endsGeneration) {
         int size = drafted.size();
         int[] tokens = drafted.tokens();
         int[] parents = drafted.parents();

@@ -3,6 +3,8 @@ package org.logitlab.speculative;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.logitlab.constraint.Constraint;
+import org.logitlab.constraint.ConstraintMask;
 import org.logitlab.distribution.Distribution;
 import org.logitlab.distribution.TokenLogProb;
 import org.logitlab.model.Model;
@@ -20,6 +22,12 @@ import org.logitlab.tokenizer.Tokenizer;
  * draft's probabilities (DySpec, Xiong et al. 2024: expand where the estimated path acceptance is highest);
  * {@link Shape#MULTI} k drafts that share only the root (multi-draft, verified by recursive rejection). The
  * number of children of a node is fixed from q before its children are drawn, as the verifier requires.
+ *
+ * <p>Under a grammar constraint ({@link DraftRequest#constraint()}) q at every node is computed from the draft's row
+ * masked by the constraint's state there, the same mask the target's p gets, so no draft is spent on a token the
+ * target gives probability 0 and the draft's acceptance estimates are about the constrained distributions. Masking q
+ * is not needed for exactness: the verifiers accept x with min(1, p(x)/q(x)), which is 0 where p is, and resample
+ * from norm(max(0, p − q)), which gives q's mass on forbidden tokens no weight (there p − q ≤ 0).
  */
 public final class DraftModelDrafter implements Drafter {
     /** Most children per node in a dynamic tree. */
@@ -117,12 +125,19 @@ public final class DraftModelDrafter implements Drafter {
 
     private DraftTree chain(DraftRequest request, float[] row, int depthLimit) {
         ChainShaping shaping = request.shaping().copy();
+        Constraint state =
+                request.constraint() == null ? null : request.constraint().copy();
+        ConstraintMask mask = state == null ? null : new ConstraintMask(shaping.vocabularySize());
         List<Integer> tokens = new ArrayList<>();
         List<double[]> proposals = new ArrayList<>();
         double estimate = 1.0;
         for (int depth = 0; depth < depthLimit; depth++) {
-            double[] q = shaping.probabilities(row, 0);
-            double confidence = confidence(row, q, shaping.greedy());
+            float[] constrained = state == null ? row : mask.masked(state, row, 0);
+            if (constrained == null) {
+                break; // the constraint allows nothing more (an end of generation was drafted)
+            }
+            double[] q = shaping.probabilities(constrained, 0);
+            double confidence = confidence(constrained, q, shaping.greedy());
             if (depth >= length.draftMin() && estimate * confidence < length.pMin()) {
                 break;
             }
@@ -133,6 +148,9 @@ public final class DraftModelDrafter implements Drafter {
             proposals.add(shaping.greedy() ? null : q);
             if (depth + 1 < depthLimit) {
                 shaping.accept(token);
+                if (state != null) {
+                    state.accept(token);
+                }
                 row = scaled(session.append(token).last());
             }
         }
@@ -156,10 +174,14 @@ public final class DraftModelDrafter implements Drafter {
     private DraftTree tree(DraftRequest request, float[] rootRow, int depthLimit) {
         int nodeLimit = Math.min(request.maxNodes(), length.treeNodes());
         boolean greedy = request.shaping().greedy();
+        ConstraintMask mask = request.constraint() == null
+                ? null
+                : new ConstraintMask(request.shaping().vocabularySize());
         List<Integer> tokens = new ArrayList<>();
         List<Integer> parents = new ArrayList<>();
         List<double[]> proposals = new ArrayList<>();
         List<Double> estimates = new ArrayList<>();
+        List<Constraint> states = new ArrayList<>(); // the constraint after each node; null when unconstrained
         int[] frontier = {-1};
         float[][] frontierRows = {rootRow};
         for (int depth = 0; depth < depthLimit && frontier.length > 0 && tokens.size() < nodeLimit; depth++) {
@@ -167,13 +189,22 @@ public final class DraftModelDrafter implements Drafter {
             double[][] targetQ = new double[count][];
             double[][] ranked = new double[count][];
             int[][] rankedTokens = new int[count][];
+            float[][] constrainedRows = new float[count][];
             for (int f = 0; f < count; f++) {
+                Constraint state = frontier[f] < 0 ? request.constraint() : states.get(frontier[f]);
+                constrainedRows[f] = state == null ? frontierRows[f] : mask.masked(state, frontierRows[f], 0);
+                if (constrainedRows[f] == null) {
+                    // The constraint allows nothing after this node (it ends generation): no children.
+                    rankedTokens[f] = new int[0];
+                    ranked[f] = new double[0];
+                    continue;
+                }
                 ChainShaping shaping = shapingAt(request, tokens, parents, frontier[f]);
-                targetQ[f] = shaping.probabilities(frontierRows[f], 0);
-                rankedTokens[f] = rankedTokens(frontierRows[f], targetQ[f], greedy);
+                targetQ[f] = shaping.probabilities(constrainedRows[f], 0);
+                rankedTokens[f] = rankedTokens(constrainedRows[f], targetQ[f], greedy);
                 ranked[f] = new double[rankedTokens[f].length];
                 double[] confidenceSource =
-                        greedy ? Distribution.of(frontierRows[f]).logProbs() : targetQ[f];
+                        greedy ? Distribution.of(constrainedRows[f]).logProbs() : targetQ[f];
                 for (int j = 0; j < rankedTokens[f].length; j++) {
                     double value = confidenceSource[rankedTokens[f][j]];
                     ranked[f][j] = greedy ? Math.exp(value) : value;
@@ -189,14 +220,16 @@ public final class DraftModelDrafter implements Drafter {
                 int[] chosen = greedy
                         ? Arrays.copyOf(rankedTokens[f], children[f])
                         : SpeculativeSampling.sampleWithoutReplacement(targetQ[f], children[f], request.random());
+                Constraint parentState = frontier[f] < 0 ? request.constraint() : states.get(frontier[f]);
                 for (int token : chosen) {
                     nextFrontier.add(tokens.size());
                     tokens.add(token);
                     parents.add(frontier[f]);
                     proposals.add(greedy ? null : targetQ[f]);
                     double probability =
-                            greedy ? Distribution.of(frontierRows[f]).prob(token) : targetQ[f][token];
+                            greedy ? Distribution.of(constrainedRows[f]).prob(token) : targetQ[f][token];
                     estimates.add(parentEstimate * probability);
+                    states.add(parentState == null ? null : accepted(parentState, token));
                 }
             }
             frontier = nextFrontier.stream().mapToInt(Integer::intValue).toArray();
@@ -217,10 +250,14 @@ public final class DraftModelDrafter implements Drafter {
                 proposals.toArray(new double[0][]));
     }
 
-    /** Candidate children by descending draft probability (raw when greedy, shaped q otherwise). */
+    /**
+     * Candidate children by descending draft probability (raw when greedy, shaped q otherwise); never a token the
+     * constraint masked out of {@code row}.
+     */
     private static int[] rankedTokens(float[] row, double[] q, boolean greedy) {
         if (greedy) {
             return Distribution.of(row).topK(MAXIMUM_BRANCHING).stream()
+                    .filter(candidate -> candidate.logProb() != Double.NEGATIVE_INFINITY)
                     .mapToInt(TokenLogProb::id)
                     .toArray();
         }
@@ -238,6 +275,9 @@ public final class DraftModelDrafter implements Drafter {
         boolean forced = depth < length.draftMin();
         if (shape == Shape.MULTI) {
             for (int f = 0; f < frontier.length && budget > 0; f++) {
+                if (ranked[f].length == 0) {
+                    continue;
+                }
                 double estimate = frontier[f] < 0 ? 1.0 : estimates.get(frontier[f]);
                 int wanted = depth == 0 ? Math.min(drafts, ranked[f].length) : 1;
                 if (forced || estimate * ranked[f][0] >= length.pMin()) {
@@ -269,6 +309,12 @@ public final class DraftModelDrafter implements Drafter {
             budget--;
         }
         return counts;
+    }
+
+    private static Constraint accepted(Constraint state, int token) {
+        Constraint after = state.copy();
+        after.accept(token);
+        return after;
     }
 
     private static ChainShaping shapingAt(DraftRequest request, List<Integer> tokens, List<Integer> parents, int node) {

@@ -1,6 +1,7 @@
 package org.logitlab.speculative;
 
 import java.util.random.RandomGenerator;
+import org.logitlab.constraint.Constraint;
 
 /**
  * What a drafter may use for one proposal.
@@ -11,8 +12,18 @@ import java.util.random.RandomGenerator;
  *     room left in the target's context
  * @param shaping the sampler chain's shaping with {@code context} accepted; drafters copy it before use
  * @param random draws for sampled drafts
+ * @param constraint the grammar constraint with {@code context} accepted, or null when generation is unconstrained;
+ *     drafters copy it before use. A drafter that draws from a distribution q should mask q with it (the target p is
+ *     masked the same way), so that it never spends a draft on a token the target gives probability 0. Deterministic
+ *     drafters may ignore it: the generator cuts forbidden deterministic nodes from the tree before verification.
  */
-public record DraftRequest(int[] context, int maxDepth, int maxNodes, ChainShaping shaping, RandomGenerator random) {
+public record DraftRequest(
+        int[] context,
+        int maxDepth,
+        int maxNodes,
+        ChainShaping shaping,
+        RandomGenerator random,
+        Constraint constraint) {
     public DraftRequest {
         if (context == null || context.length == 0) {
             throw new IllegalArgumentException("context must hold at least one token");
@@ -21,5 +32,10 @@ public record DraftRequest(int[] context, int maxDepth, int maxNodes, ChainShapi
             throw new IllegalArgumentException(
                     "maxDepth and maxNodes must be >= 0, got " + maxDepth + " and " + maxNodes);
         }
+    }
+
+    /** An unconstrained request. */
+    public DraftRequest(int[] context, int maxDepth, int maxNodes, ChainShaping shaping, RandomGenerator random) {
+        this(context, maxDepth, maxNodes, shaping, random, null);
     }
 }

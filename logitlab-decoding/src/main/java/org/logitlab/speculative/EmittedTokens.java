@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import org.logitlab.constraint.Constraint;
 import org.logitlab.distribution.Distribution;
 import org.logitlab.generation.FinishReason;
 import org.logitlab.generation.GeneratedToken;
@@ -18,7 +19,8 @@ import org.logitlab.tokenizer.Tokenizer;
 /**
  * The output side of one speculative generation: every emitted token gets the same log-probs, text piece and
  * stopping checks as in {@link org.logitlab.generation.Generator}, computed from the target row it was chosen
- * at, and is told to the chain.
+ * at, and is told to the chain and the constraint (if any), which thereby always stand at the end of the emitted
+ * text.
  */
 final class EmittedTokens {
     private final int[] prompt;
@@ -29,6 +31,7 @@ final class EmittedTokens {
     private final SamplerChain chain;
     private final ChainShaping shaping;
     private final Consumer<GeneratedToken> onToken;
+    private final Constraint constraint;
     private final StreamingDecoder decoder;
     private final List<GeneratedToken> generated = new ArrayList<>();
     private final StringBuilder text = new StringBuilder();
@@ -46,7 +49,8 @@ final class EmittedTokens {
             Tokenizer tokenizer,
             SamplerChain chain,
             ChainShaping shaping,
-            Consumer<GeneratedToken> onToken) {
+            Consumer<GeneratedToken> onToken,
+            Constraint constraint) {
         this.prompt = prompt;
         this.maxTokens = maxTokens;
         this.topLogProbs = topLogProbs;
@@ -55,6 +59,7 @@ final class EmittedTokens {
         this.chain = chain;
         this.shaping = shaping;
         this.onToken = onToken;
+        this.constraint = constraint;
         this.decoder = new StreamingDecoder(tokenizer);
         this.context = Arrays.copyOf(prompt, prompt.length + maxTokens);
         this.contextSize = prompt.length;
@@ -76,11 +81,15 @@ final class EmittedTokens {
 
     /**
      * Emits {@code token}, chosen at the target row {@code logits[offset, offset + vocabulary)} whose shaped
-     * candidates are {@code shaped} (the live view of this generation's shaping for that row).
+     * candidates are {@code shaped} (the live view of this generation's shaping for that row, masked by the
+     * constraint when there is one; the reported raw log-probs stay the unconstrained model's, as in Generator).
      *
      * @return true when generation is finished (end of generation, length or context reached)
      */
     boolean emit(int token, float[] logits, int offset, Candidates shaped) {
+        if (constraint != null) {
+            constraint.accept(token); // throws if a forbidden token ever got this far
+        }
         TokenLogProbs logProbs =
                 TokenLogProbs.of(token, Distribution.of(logits, offset, shaping.vocabularySize()), shaped, topLogProbs);
         chain.accept(token); // the shaping is told by VerificationRound

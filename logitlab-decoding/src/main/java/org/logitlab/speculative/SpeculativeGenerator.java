@@ -2,6 +2,7 @@ package org.logitlab.speculative;
 
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
+import org.logitlab.constraint.Constraint;
 import org.logitlab.generation.GeneratedToken;
 import org.logitlab.generation.GenerationResult;
 import org.logitlab.generation.Generator;
@@ -17,6 +18,14 @@ import org.logitlab.tokenizer.Tokenizer;
  * exactly as the chain's plain sampling (identical to greedy decoding at temperature 0). Tokens and results
  * are those of {@link org.logitlab.generation.Generator}; the reported log-probs are the target's, read from
  * the verification pass's rows.
+ *
+ * <p>With a {@link Constraint} every target distribution p is the constrained one: the chain shapes the row masked by
+ * the constraint's state at that node (after the committed text and the drafted path to it), exactly as {@link
+ * Generator} masks before its chain, so forbidden tokens get p = 0; end of generation is allowed only where the
+ * constraint allows it, i.e. where the text is complete. A draft model masks its q with the same states, and
+ * deterministic drafts the constraint forbids are cut from the tree before the target evaluates it ({@link
+ * DraftConstraint}). The verifiers then see masked, renormalised p and q, so their exactness carries over unchanged,
+ * and the reported log-probs stay those of Generator: raw ones from the unmasked row, post-chain ones from the masked.
  */
 public final class SpeculativeGenerator {
     private final Session session;
@@ -25,6 +34,7 @@ public final class SpeculativeGenerator {
     private final Drafter drafter;
     private final Verifier verifier;
     private final DraftLength length;
+    private final Constraint constraint;
     private final RandomGenerator random;
     private SpeculativeStatistics lastStatistics = new SpeculativeStatistics(0, 0, 0, 0, 0);
 
@@ -35,6 +45,23 @@ public final class SpeculativeGenerator {
             Drafter drafter,
             Verifier verifier,
             DraftLength length) {
+        this(session, tokenizer, chain, drafter, verifier, length, null);
+    }
+
+    /**
+     * @param length draft length settings, or null for {@link DraftLength#defaults()}
+     * @param constraint grammar/JSON Schema/regex the output must follow, or null; applied as {@link
+     *     Generator#Generator(Session, Tokenizer, SamplerChain, Constraint)} applies it, and advanced past every emitted
+     *     token (single-owner, like the session)
+     */
+    public SpeculativeGenerator(
+            Session session,
+            Tokenizer tokenizer,
+            SamplerChain chain,
+            Drafter drafter,
+            Verifier verifier,
+            DraftLength length,
+            Constraint constraint) {
         if (session == null || tokenizer == null || chain == null || drafter == null || verifier == null) {
             throw new IllegalArgumentException("session, tokenizer, chain, drafter and verifier must not be null");
         }
@@ -45,6 +72,7 @@ public final class SpeculativeGenerator {
         this.drafter = drafter;
         this.verifier = verifier;
         this.length = length == null ? DraftLength.defaults() : length;
+        this.constraint = constraint;
         this.random = VerificationRound.randomFor(chain);
     }
 
@@ -63,7 +91,15 @@ public final class SpeculativeGenerator {
         Logits rootRows = session.append(prompt, false);
         drafter.observe(new int[] {prompt[prompt.length - 1]}, rootRows);
         EmittedTokens output = new EmittedTokens(
-                prompt, maxTokens, topLogProbs, session.contextLength(), tokenizer, chain, shaping, onToken);
+                prompt,
+                maxTokens,
+                topLogProbs,
+                session.contextLength(),
+                tokenizer,
+                chain,
+                shaping,
+                onToken,
+                constraint);
         int pending = -1;
         int drafted = 0, accepted = 0, steps = 0, passes = 1;
         int committed = session.length();
@@ -83,7 +119,11 @@ public final class SpeculativeGenerator {
             DraftTree tree = depth <= 0 || room <= 0
                     ? DraftTree.empty()
                     : drafter.draft(new DraftRequest(
-                            output.context(), depth, Math.min(room, length.treeNodes()), shaping, random));
+                            output.context(), depth, Math.min(room, length.treeNodes()), shaping, random, constraint));
+            if (constraint != null) {
+                // Before the depth cut, so the acceptance history and cost model judge what will be verified.
+                tree = DraftConstraint.prune(tree, constraint, tokenizer::isEndOfGeneration);
+            }
             if (adaptive && prefix > 0) {
                 int profitable = history.profitableDepth(tree, prefix, costs);
                 tree = tree.truncatedToDepth(Math.max(profitable, length.draftMin()));
@@ -109,6 +149,7 @@ public final class SpeculativeGenerator {
                     tree,
                     VerificationRound.TargetRows.of(rootRows, 0, nodeRows, prefix),
                     shaping,
+                    constraint == null ? null : new DraftConstraint(tree, constraint, tokenizer::isEndOfGeneration),
                     verifier,
                     random,
                     output::emit);

@@ -3,7 +3,8 @@ package org.logitlab.speculative;
 /**
  * What one speculative generation did.
  *
- * @param draftedTokens drafted tokens (tree nodes) sent to verification
+ * @param draftedTokens drafted tokens (tree nodes) sent to verification; under a constraint, after cutting the drafts
+ *     it forbids
  * @param acceptedTokens drafted tokens the verifier kept
  * @param verificationSteps draft-then-verify rounds
  * @param targetForwardPasses forward passes of the target, including the prompt's

@@ -1,8 +1,12 @@
 package org.logitlab.speculative;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
+import org.logitlab.constraint.Constraint;
+import org.logitlab.constraint.ConstraintMask;
 import org.logitlab.sampling.Candidates;
 import org.logitlab.sampling.DistributionSampler;
 import org.logitlab.sampling.SamplerChain;
@@ -16,6 +20,12 @@ import org.logitlab.session.Logits;
  *
  * <p>The emitted tokens are distributed exactly as the shaping's plain sampling (identical to greedy decoding at
  * temperature 0) provided each round's draft depends only on what was emitted before it (Leviathan et al. 2023).
+ *
+ * <p>Under a grammar constraint ({@link DraftConstraint}) every target distribution p is the shaping of the row masked
+ * by the constraint's state at that node, exactly as {@link org.logitlab.generation.Generator} masks before its chain,
+ * so tokens the state forbids get p = 0 and end of generation is allowed only where the text is complete. The
+ * verifiers then see masked, renormalised distributions and stay exact; the sink still gets the unmasked row, so
+ * reported raw log-probs are the model's, as in Generator.
  */
 public final class VerificationRound {
     private static final String RANDOM_ALGORITHM = "Xoshiro256PlusPlus";
@@ -82,9 +92,29 @@ public final class VerificationRound {
             Verifier verifier,
             RandomGenerator random,
             TokenSink sink) {
+        return run(tree, rows, shaping, null, verifier, random, sink);
+    }
+
+    /**
+     * As {@link #run(DraftTree, TargetRows, ChainShaping, Verifier, RandomGenerator, TokenSink)}, under a grammar
+     * constraint: {@code constraint} holds the constraint's states over this {@code tree} (null = unconstrained). It
+     * is not advanced here; the sink's owner advances its own constraint by the emitted tokens.
+     */
+    public static Verification run(
+            DraftTree tree,
+            TargetRows rows,
+            ChainShaping shaping,
+            DraftConstraint constraint,
+            Verifier verifier,
+            RandomGenerator random,
+            TokenSink sink) {
+        if (constraint != null && constraint.tree() != tree) {
+            throw new IllegalArgumentException("constraint must hold the states of the tree being verified");
+        }
+        ShapedRows shapedRows = new ShapedRows(rows, constraint, shaping.vocabularySize());
         return shaping.greedy()
-                ? emitGreedy(tree, rows, shaping, sink)
-                : emitVerified(tree, rows, shaping, verifier, random, sink);
+                ? emitGreedy(tree, rows, shapedRows, shaping, sink)
+                : emitVerified(tree, rows, shapedRows, shaping, verifier, random, sink);
     }
 
     /**
@@ -94,14 +124,16 @@ public final class VerificationRound {
      * and the same candidates serve the pick and the reported log-probs, which is exactly plain decoding's work per
      * emitted token; no dense probability vector is built.
      */
-    private static Verification emitGreedy(DraftTree tree, TargetRows rows, ChainShaping shaping, TokenSink sink) {
+    private static Verification emitGreedy(
+            DraftTree tree, TargetRows rows, ShapedRows shapedRows, ChainShaping shaping, TokenSink sink) {
         int[] path = new int[tree.size()];
         int accepted = 0;
         int node = -1;
         while (true) {
             float[] data = rows.data(node);
             int offset = rows.offset(node);
-            Candidates shaped = shaping.shape(data, offset);
+            Row constrained = shapedRows.at(node);
+            Candidates shaped = shaping.shape(constrained.data(), constrained.offset());
             int token = shaping.greedyPick(shaped);
             boolean finished = sink.emit(token, data, offset, shaped);
             shaping.accept(token);
@@ -118,20 +150,27 @@ public final class VerificationRound {
     private static Verification emitVerified(
             DraftTree tree,
             TargetRows rows,
+            ShapedRows shapedRows,
             ChainShaping shaping,
             Verifier verifier,
             RandomGenerator random,
             TokenSink sink) {
         ShapingWalk walk = new ShapingWalk(tree, shaping);
-        Verification verification =
-                verifier.verify(tree, node -> walk.at(node).probabilities(rows.data(node), rows.offset(node)), random);
+        Verification verification = verifier.verify(
+                tree,
+                node -> {
+                    Row constrained = shapedRows.at(node);
+                    return walk.at(node).probabilities(constrained.data(), constrained.offset());
+                },
+                random);
         int[] path = verification.acceptedNodes();
         for (int index = 0; index <= path.length; index++) {
             int token = index < path.length ? tree.tokens()[path[index]] : verification.nextToken();
             int node = index == 0 ? -1 : path[index - 1];
             float[] data = rows.data(node);
             int offset = rows.offset(node);
-            boolean finished = sink.emit(token, data, offset, shaping.shape(data, offset));
+            Row constrained = shapedRows.at(node);
+            boolean finished = sink.emit(token, data, offset, shaping.shape(constrained.data(), constrained.offset()));
             shaping.accept(token);
             if (finished) {
                 break;
@@ -168,6 +207,49 @@ public final class VerificationRound {
             }
             currentNode = node;
             return current;
+        }
+    }
+
+    /** A logits row: {@code data[offset, offset + vocabulary)}. */
+    private record Row(float[] data, int offset) {}
+
+    /**
+     * The rows the chain shapes: the target's rows, or under a constraint each row masked by the constraint's state
+     * after its node, made on first use and kept for the round (the verifier and the emitting both read it).
+     */
+    private static final class ShapedRows {
+        private final TargetRows rows;
+        private final DraftConstraint constraint;
+        private final ConstraintMask mask;
+        private final Map<Integer, float[]> maskedRows = new HashMap<>();
+
+        ShapedRows(TargetRows rows, DraftConstraint constraint, int vocabularySize) {
+            this.rows = rows;
+            this.constraint = constraint;
+            this.mask = constraint == null ? null : new ConstraintMask(vocabularySize);
+        }
+
+        Row at(int node) {
+            Row raw = new Row(rows.data(node), rows.offset(node));
+            if (constraint == null) {
+                return raw;
+            }
+            float[] masked = maskedRows.get(node);
+            if (masked == null) {
+                Constraint state = constraint.stateAfter(node);
+                if (state == null) {
+                    // The path ends generation: nothing after it is emitted, but a verifier may draw its bonus here.
+                    return raw;
+                }
+                masked = mask.masked(state, raw.data(), raw.offset());
+                if (masked == null) {
+                    int depth = node < 0 ? 0 : constraint.tree().pathTo(node).length;
+                    throw new IllegalStateException("the constraint allows no token after the round's root and " + depth
+                            + " drafted tokens (the grammar cannot continue with this vocabulary)");
+                }
+                maskedRows.put(node, masked);
+            }
+            return new Row(masked, 0);
         }
     }
 }

@@ -91,6 +91,45 @@ class SpeculativeSamplingTest {
         }
     }
 
+    /**
+     * A grammar constraint masks p (forbidden tokens get 0, the rest renormalised) while a drafter may leave q unmasked:
+     * q's mass on forbidden tokens is never accepted, the residual max(0, p − q) gives those tokens nothing, and the
+     * output is still exactly the masked p.
+     */
+    @Test
+    void unmaskedDraftAgainstAMaskedTargetStillOutputsTheMaskedTarget() {
+        Random random = new Random(14);
+        for (int trial = 0; trial < 200; trial++) {
+            double[] draft = randomDistribution(random, 6);
+            double[] target = randomDistribution(random, 6);
+            boolean[] forbidden = new boolean[6];
+            double kept = 0;
+            for (int id = 0; id < 6; id++) {
+                forbidden[id] = random.nextBoolean();
+                kept += forbidden[id] ? 0 : target[id];
+            }
+            if (!(kept > 0)) {
+                continue;
+            }
+            for (int id = 0; id < 6; id++) {
+                target[id] = forbidden[id] ? 0 : target[id] / kept;
+            }
+            for (int token = 0; token < 6; token++) {
+                if (draft[token] > 0 && forbidden[token]) {
+                    assertThat(SpeculativeSampling.acceptanceProbability(target, draft, token))
+                            .isZero();
+                    double[] residual = SpeculativeSampling.residual(target, draft, token);
+                    for (int id = 0; id < 6; id++) {
+                        if (forbidden[id]) {
+                            assertThat(residual[id]).isZero();
+                        }
+                    }
+                }
+            }
+            assertThat(oneStep(target, draft)).containsExactly(target, within(1e-12));
+        }
+    }
+
     @Test
     void samplingWithoutReplacementReturnsDistinctTokensWithMass() {
         double[] probabilities = {0.1, 0.0, 0.4, 0.3, 0.2};
