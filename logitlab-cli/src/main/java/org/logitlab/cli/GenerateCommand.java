@@ -118,13 +118,10 @@ final class GenerateCommand implements Callable<Integer> {
                 }
             };
             Constraint constraint = constraintOptions.build(tokenizer);
-            if (constraint != null && speculativeOptions.enabled()) {
-                throw new IllegalArgumentException(
-                        "--spec cannot be combined with --grammar/--json-schema/--regex yet");
-            }
             long started = System.nanoTime();
             GenerationResult result = speculativeOptions.enabled()
-                    ? speculativeOptions.generate(model, context, chains, promptTokens, maxTokens, logprobs, stream)
+                    ? speculativeOptions.generate(
+                            model, context, chains, constraint, promptTokens, maxTokens, logprobs, stream)
                     : new Generator(session, tokenizer, chains.get(), constraint)
                             .generate(promptTokens, maxTokens, logprobs, stream);
             double seconds = (System.nanoTime() - started) / 1e9;

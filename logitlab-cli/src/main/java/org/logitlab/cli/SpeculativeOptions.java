@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.logitlab.constraint.Constraint;
 import org.logitlab.generation.GeneratedToken;
 import org.logitlab.generation.GenerationResult;
 import org.logitlab.generation.Generator;
@@ -25,16 +26,16 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code generate}'s speculative-decoding flags. Without {@code --spec} generation is plain; with it the
- * output is the same (token for token at --temp 0, in distribution otherwise) and statistics go to stderr
- * (and into --json).
+ * output is the same (token for token at --temp 0, in distribution otherwise), also under --grammar,
+ * --json-schema or --regex, and statistics go to stderr (and into --json).
  */
 final class SpeculativeOptions {
     @Option(
             names = "--spec",
             paramLabel = "MODE",
-            description =
-                    "Speculative decoding: draft (draft model, one draft), tree (draft model, dynamic tree),"
-                            + " multi (draft model, --drafts drafts), lookup (prompt n-gram lookup), recycle (Token Recycling).")
+            description = "Speculative decoding: draft (draft model, one draft), tree (draft model, dynamic tree),"
+                    + " multi (draft model, --drafts drafts), lookup (prompt n-gram lookup), recycle (Token Recycling)."
+                    + " Combines with --grammar/--json-schema/--regex: same output as without --spec.")
     String mode;
 
     @Option(
@@ -99,11 +100,15 @@ final class SpeculativeOptions {
         return mode != null;
     }
 
-    /** Runs speculative generation; {@code freshChain} gives an independent chain with the same settings. */
+    /**
+     * Runs speculative generation; {@code freshChain} gives an independent chain with the same settings, and every
+     * run gets its own copy of {@code constraint} (null = unconstrained) in its initial state.
+     */
     GenerationResult generate(
             Model model,
             int context,
             java.util.function.Supplier<SamplerChain> freshChain,
+            Constraint constraint,
             int[] prompt,
             int maxTokens,
             int logprobs,
@@ -125,7 +130,7 @@ final class SpeculativeOptions {
         if (compare) {
             for (int run = 0; run < 2; run++) {
                 long start = System.nanoTime();
-                new Generator(model.newSession(context), model.tokenizer(), freshChain.get())
+                new Generator(model.newSession(context), model.tokenizer(), freshChain.get(), copy(constraint))
                         .generate(prompt, maxTokens, logprobs, token -> {});
                 plainSeconds = (System.nanoTime() - start) / 1e9;
             }
@@ -138,7 +143,8 @@ final class SpeculativeOptions {
                     freshChain.get(),
                     drafter(model, draft, context, length),
                     verifier(),
-                    length);
+                    length,
+                    copy(constraint));
             long start = System.nanoTime();
             boolean last = run == (compare ? 1 : 0);
             result = generator.generate(prompt, maxTokens, logprobs, last ? onToken : token -> {});
@@ -146,6 +152,10 @@ final class SpeculativeOptions {
             statistics = generator.lastStatistics();
         }
         return result;
+    }
+
+    private static Constraint copy(Constraint constraint) {
+        return constraint == null ? null : constraint.copy();
     }
 
     private Drafter drafter(Model model, Model draft, int context, DraftLength length) {

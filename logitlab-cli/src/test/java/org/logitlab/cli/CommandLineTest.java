@@ -88,6 +88,52 @@ class CommandLineTest {
         assertThat(JSON.readTree(first.out()).get("text").asText()).isNotBlank();
     }
 
+    /** Issue "Grammar constraints compose with speculation": --spec with a constraint prints plain constrained output. */
+    @ParameterizedTest
+    @ValueSource(strings = {"lookup", "recycle", "draft", "tree", "multi"})
+    void speculativeGenerationUnderAConstraintPrintsThePlainConstrainedOutput(String mode) throws Exception {
+        String draftModel = SHARED.resolve("models/stories260K/quantized/stories260K-f16.gguf")
+                .toString();
+        List<String[]> constraints = List.of(
+                new String[] {"--regex", "(Lily|Tom) (had|saw) a (red|big) (ball|dog)\\. (She|He) was [a-z]{2,9}\\."},
+                new String[] {
+                    "--json-schema",
+                    "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\",\"maxLength\":8},"
+                            + "\"age\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":9}},"
+                            + "\"required\":[\"name\",\"age\"]}"
+                });
+        for (String[] constraint : constraints) {
+            List<String> plainArguments = List.of(
+                    "generate",
+                    "--prompt",
+                    "Lily had a red ball.",
+                    "--temp",
+                    "0",
+                    "-n",
+                    "80",
+                    "--json",
+                    "--logprobs",
+                    "2",
+                    constraint[0],
+                    constraint[1]);
+            Run plain = run(plainArguments.toArray(String[]::new));
+            List<String> speculativeArguments = new java.util.ArrayList<>(plainArguments);
+            speculativeArguments.addAll(List.of("--spec", mode, "--draft-model", draftModel));
+            Run speculative = run(speculativeArguments.toArray(String[]::new));
+            assertThat(speculative.exitCode())
+                    .as("%s %s: %s", mode, constraint[0], speculative.err())
+                    .isZero();
+            assertThat(plain.exitCode()).as(plain.err()).isZero();
+            JsonNode expected = JSON.readTree(plain.out());
+            JsonNode actual = JSON.readTree(speculative.out());
+            assertThat(actual.get("ids")).as("%s %s", mode, constraint[0]).isEqualTo(expected.get("ids"));
+            assertThat(actual.get("logprobs")).isEqualTo(expected.get("logprobs"));
+            assertThat(actual.get("text")).isEqualTo(expected.get("text"));
+            assertThat(actual.get("finish_reason").asText()).isEqualTo("stop");
+            assertThat(actual.get("speculative").get("mode").asText()).isEqualTo(mode);
+        }
+    }
+
     @Test
     void badInputGivesOneLineErrorsNamingTheThing() {
         Run missing = run("inspect", "--model", "/no/such/model.gguf");
