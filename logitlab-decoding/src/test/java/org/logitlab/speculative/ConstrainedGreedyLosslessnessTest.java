@@ -149,9 +149,6 @@ class ConstrainedGreedyLosslessnessTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("setups")
     void reproducesConstrainedGreedyTokensAndLogProbs(Setup setup, Language language) throws Exception {
-        Model model = SpeculativeFixtures.target();
-        Tokenizer tokenizer = model.tokenizer();
-        TokenVocabulary vocabulary = TokenVocabularies.of(tokenizer);
         long drafted = 0, accepted = 0;
         for (SamplerSettings settings : SETTINGS) {
             for (String prompt : PROMPTS) {
@@ -162,11 +159,15 @@ class ConstrainedGreedyLosslessnessTest {
                 accepted += statistics.acceptedTokens();
             }
         }
-        assertThat(accepted)
-                .as(
-                        "%s %s: drafts must be verified and sometimes accepted for the test to mean anything",
-                        setup, language)
-                .isPositive();
+        // Adaptive lookup and recycling size drafts from measured pass times, so what they draft (never what they
+        // output) varies from run to run; every other setup drafts deterministically and must get drafts accepted.
+        boolean timed = setup.generatorLength().pMin() > 0
+                && !setup.drafter().apply(SpeculativeFixtures.target()).estimatesAcceptance();
+        if (!timed) {
+            assertThat(accepted)
+                    .as("%s %s: drafts must sometimes be accepted for the test to mean anything", setup, language)
+                    .isPositive();
+        }
         assertThat(drafted).isGreaterThanOrEqualTo(accepted);
     }
 
