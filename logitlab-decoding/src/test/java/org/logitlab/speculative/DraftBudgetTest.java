@@ -73,4 +73,38 @@ class DraftBudgetTest {
         }
         assertThat(unlikely.profitableDepth(chain, 1, linear)).isZero();
     }
+
+    /**
+     * Kernels that multiply four tokens per pass over the weights make cost a step function of the pass size: the
+     * estimate follows the measured sizes instead of a line through them, so a draft filling the four-token pass is
+     * seen to be nearly as cheap as drafting nothing.
+     */
+    @Test
+    void followsStepShapedCostsInsteadOfALine() {
+        PassCosts steps = new PassCosts();
+        for (int round = 0; round < 10; round++) {
+            steps.record(1, 1_000_000);
+            steps.record(2, 2_000_000);
+            steps.record(8, 4_000_000);
+        }
+        assertThat(steps.estimate(2)).isCloseTo(2_000_000, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(steps.estimate(5))
+                .as("between measured sizes 2 and 8")
+                .isCloseTo(3_000_000, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(steps.estimate(12))
+                .as("beyond the largest size, never cheaper than it")
+                .isGreaterThanOrEqualTo(4_000_000);
+        for (int round = 0; round < 10; round++) {
+            steps.record(4, 2_000_000);
+        }
+        AcceptanceHistory likely = new AcceptanceHistory(8);
+        for (int round = 0; round < 40; round++) {
+            likely.record(3, 3);
+            likely.record(3, 2);
+        }
+        DraftTree chain = DraftTree.chain(new int[] {1, 2, 3}, null);
+        assertThat(likely.profitableDepth(chain, 1, steps))
+                .as("three drafts fill the four-token pass")
+                .isEqualTo(3);
+    }
 }
