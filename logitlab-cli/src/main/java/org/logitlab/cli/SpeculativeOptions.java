@@ -60,11 +60,10 @@ final class SpeculativeOptions {
 
     @Option(
             names = "--draft-p-min",
-            defaultValue = "0.1",
             paramLabel = "P",
-            description =
-                    "Stop drafting when the draft's estimated acceptance falls below P; 0 = never (default: ${DEFAULT-VALUE}).")
-    double draftPMin;
+            description = "Stop drafting when the draft's estimated acceptance falls below P; 0 = never (default: 0.1;"
+                    + " for lookup 0, drafting whenever the text has a match, as llama-lookup does).")
+    Double draftPMin;
 
     @Option(
             names = "--draft-tree-nodes",
@@ -116,7 +115,10 @@ final class SpeculativeOptions {
             throws IOException {
         CliValidation.requireAtLeast("--lookup-ngram", lookupNgram, 1);
         CliValidation.requireAtLeast("--drafts", drafts, 1);
-        DraftLength length = new DraftLength(draftMax, draftMin, draftPMin, treeNodes);
+        // Lookup drafts only where the text repeats, and there the whole continuation tends to be accepted: an
+        // average acceptance over all rounds would cut exactly those drafts short (measured: 1.32x vs 1.92x).
+        double pMin = draftPMin != null ? draftPMin : mode.equals("lookup") ? 0.0 : 0.1;
+        DraftLength length = new DraftLength(draftMax, draftMin, pMin, treeNodes);
         Model draft = null;
         if (mode.equals("draft") || mode.equals("tree") || mode.equals("multi")) {
             if (draftModel == null) {

@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * Prompt lookup decoding (Saxena 2023; llama.cpp's {@code lookup}): find the most recent earlier occurrence
  * of the context's last n-gram (longest n first) in the prompt and generated text and propose the tokens that
- * followed it. Deterministic, so every drafted token is a point mass for the verifier.
+ * followed it, continuing periodically when the match is so recent that its continuation reaches the end of the
+ * text (a loop of period p is drafted to full length, not p tokens). Deterministic, so every drafted token is a
+ * point mass for the verifier.
  */
 public final class PromptLookupDrafter implements Drafter {
     private final int maximumNgram;
@@ -34,9 +36,15 @@ public final class PromptLookupDrafter implements Drafter {
             int suffixStart = context.length - n;
             for (int start = suffixStart - 1; start >= 0; start--) {
                 if (Arrays.equals(context, start, start + n, context, suffixStart, context.length)) {
+                    // Copy what followed the match; where that runs into the end of the text, keep copying
+                    // from the draft itself (as LZ77 copies overlap), so a repeating stretch is drafted whole.
                     int from = start + n;
-                    int count = Math.min(limit, context.length - from);
-                    return DraftTree.chain(Arrays.copyOfRange(context, from, from + count), null);
+                    int[] draft = new int[limit];
+                    for (int i = 0; i < limit; i++) {
+                        int at = from + i;
+                        draft[i] = at < context.length ? context[at] : draft[at - context.length];
+                    }
+                    return DraftTree.chain(draft, null);
                 }
             }
         }
