@@ -8,6 +8,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -109,8 +111,7 @@ final class InterleavedQuants {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMED =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     /**
      * Runs every kernel (both types; one, two and four tokens; a partial group) on a small matrix until the JIT has
@@ -122,7 +123,7 @@ final class InterleavedQuants {
     private static void warmUp() {
         int rows = ROWS + ROWS / 2;
         int columns = 64;
-        java.util.Random random = new java.util.Random(1);
+        Random random = new Random(1);
         float[] x = new float[5 * columns];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextGaussian();
@@ -139,7 +140,7 @@ final class InterleavedQuants {
                 for (int block = 0; block < columns / 32; block++) {
                     data.set(
                             BlockLayout.SHORT,
-                            row * rowBytes + block * (rowBytes / (columns / 32)),
+                            row * rowBytes + (long) block * (type == TensorType.Q4_0 ? Q4_0_BYTES : Q8_0_BYTES),
                             Float.floatToFloat16(0.01f));
                 }
             }

@@ -184,8 +184,7 @@ public final class WeightMatrix {
             // Rows are cheap for small matrices: keep at least ~16K multiply-adds per chunk.
             int minimumRows = (int) Math.max(1, 16_384L / ((long) columns * tokens));
             if (interleaved != null) {
-                pool.parallelFor(
-                        interleaved.groups(), Math.ceilDiv(minimumRows, InterleavedQuants.ROWS), task::runGroups);
+                pool.parallelFor(interleaved.groups(), Math.ceilDiv(minimumRows, InterleavedQuants.ROWS), task);
             } else {
                 pool.parallelFor(rows, minimumRows, task);
             }
@@ -252,13 +251,14 @@ public final class WeightMatrix {
         float[] out;
         int outOffset;
 
+        /** Rows {@code [start, end)}, or groups of rows when the matrix is repacked. */
         @Override
         public void run(int start, int end) {
-            matrix.multiplyRows(activations, out, outOffset, start, end);
-        }
-
-        void runGroups(int start, int end) {
-            matrix.multiplyGroups(activations, out, outOffset, start, end);
+            if (matrix.interleaved != null) {
+                matrix.multiplyGroups(activations, out, outOffset, start, end);
+            } else {
+                matrix.multiplyRows(activations, out, outOffset, start, end);
+            }
         }
     }
 
