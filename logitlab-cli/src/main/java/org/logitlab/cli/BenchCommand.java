@@ -6,11 +6,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+import org.logitlab.analysis.scoring.ScoringOptions;
+import org.logitlab.analysis.scoring.TextScorer;
+import org.logitlab.constraint.Constraint;
 import org.logitlab.distribution.Distribution;
+import org.logitlab.generation.Generator;
 import org.logitlab.gguf.GgufTensor;
 import org.logitlab.model.Model;
+import org.logitlab.sampling.SamplerChain;
+import org.logitlab.sampling.SamplerChains;
+import org.logitlab.sampling.SamplerSettings;
 import org.logitlab.session.Logits;
 import org.logitlab.session.Session;
+import org.logitlab.tokenizer.Tokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,16 +70,31 @@ final class BenchCommand implements Callable<Integer> {
             description = "Buffer for the bandwidth measurement in MiB; 0 skips it (default: ${DEFAULT-VALUE}).")
     int bandwidthMebibytes;
 
+    @Option(
+            names = "--score",
+            description = {
+                "Also time TextScorer (the one scoring pass of `score`: records and statistics at every position) on"
+                        + " the pp prompt, against prefill with logits at every position (the same forward pass)."
+            })
+    boolean score;
+
+    @Mixin
+    ConstraintOptions constraintOptions;
+
     @Option(names = "--json", description = "Print llama-bench-style JSON.")
     boolean json;
 
-    private record Result(int prompt, int generated, List<Double> seconds) {
-        int tokens() {
-            return prompt + generated;
-        }
-
+    /**
+     * One test's repetitions.
+     *
+     * @param name the test's label (pp512, tg128, ...)
+     * @param tokens tokens processed in each repetition (constrained generations may stop early)
+     */
+    private record Result(String name, int prompt, int generated, List<Double> seconds, List<Integer> tokens) {
         double[] tokensPerSecond() {
-            return seconds.stream().mapToDouble(s -> tokens() / s).toArray();
+            return IntStream.range(0, seconds.size())
+                    .mapToDouble(i -> tokens.get(i) / seconds.get(i))
+                    .toArray();
         }
     }
 
@@ -98,10 +122,19 @@ final class BenchCommand implements Callable<Integer> {
                     .sum();
             List<Result> results = new ArrayList<>();
             if (promptTokens > 0) {
-                results.add(run(model, promptTokens, 0));
+                results.addAll(repeat(List.of(run(model, promptTokens, 0))));
             }
             if (generateTokens > 0) {
-                results.add(run(model, 0, generateTokens));
+                results.addAll(repeat(List.of(run(model, 0, generateTokens))));
+            }
+            if (score) {
+                CliValidation.requireAtLeast("--prompt-tokens (with --score)", promptTokens, 2);
+                results.addAll(repeat(List.of(prefillAllPositions(model), score(model))));
+            }
+            Constraint constraint = constraintOptions.build(model.tokenizer());
+            if (constraint != null) {
+                CliValidation.requireAtLeast("--gen-tokens (with a constraint)", generateTokens, 1);
+                results.addAll(repeat(List.of(sample(model, null), sample(model, constraint))));
             }
             double bandwidth =
                     bandwidthMebibytes > 0 ? MemoryBandwidth.measure((long) bandwidthMebibytes << 20, threads, 5) : 0;
@@ -117,6 +150,7 @@ final class BenchCommand implements Callable<Integer> {
                     test.put("model_size", weightBytes);
                     test.put("model_n_params", parameters);
                     test.put("n_threads", threads);
+                    test.put("test", result.name());
                     test.put("n_prompt", result.prompt());
                     test.put("n_gen", result.generated());
                     test.put("top_logprobs", topLogprobs);
@@ -146,14 +180,20 @@ final class BenchCommand implements Callable<Integer> {
                         model.source(), modelType, weightBytes / 1048576.0, parameters, threads);
                 for (Result result : results) {
                     double[] rates = result.tokensPerSecond();
-                    String test = result.prompt() > 0 ? "pp" + result.prompt() : "tg" + result.generated();
-                    System.out.printf("%-8s %10.2f ± %.2f tokens/s%n", test, mean(rates), stddev(rates));
+                    System.out.printf("%-18s %10.2f ± %.2f tokens/s%n", result.name(), mean(rates), stddev(rates));
                     if (result.generated() > 0 && bandwidth > 0) {
                         double limit = bandwidth / weightBytes;
                         System.out.printf(
                                 "         %.1f%% of the bandwidth limit (%.1f GB/s / %.1f MiB per token = %.1f tokens/s)%n",
                                 100 * mean(rates) / limit, bandwidth / 1e9, weightBytes / 1048576.0, limit);
                     }
+                }
+                if (score) {
+                    printRatio(results, "score", "pp" + promptTokens + " all logits");
+                    printRatio(results, "score", "pp" + promptTokens);
+                }
+                if (constraint != null) {
+                    printRatio(results, "tg" + generateTokens + " constrained", "tg" + generateTokens + " sampled");
                 }
                 if (bandwidth > 0) {
                     System.out.printf("memory read bandwidth: %.2f GB/s (%d threads)%n", bandwidth / 1e9, threads);
@@ -163,38 +203,162 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private Result run(Model model, int prompt, int generated) {
+    /** The per-repetition ratios of two interleaved tests' speeds: median and range. */
+    private static void printRatio(List<Result> results, String numerator, String denominator) {
+        double[] top = find(results, numerator).tokensPerSecond();
+        double[] bottom = find(results, denominator).tokensPerSecond();
+        double[] ratios = IntStream.range(0, top.length)
+                .mapToDouble(i -> top[i] / bottom[i])
+                .sorted()
+                .toArray();
+        double median = ratios.length % 2 == 1
+                ? ratios[ratios.length / 2]
+                : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
+        System.out.printf(
+                "%s / %s: median %.3f (per repetition %.3f–%.3f)%n",
+                numerator, denominator, median, ratios[0], ratios[ratios.length - 1]);
+    }
+
+    private static Result find(List<Result> results, String prefix) {
+        return results.stream()
+                .filter(r -> r.name().startsWith(prefix))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    /** Random tokens of the pp test, the same for every test that uses them. */
+    private int[] promptTokens(Model model) {
+        return new SplittableRandom(1234)
+                .ints(promptTokens, 0, model.config().vocabularySize())
+                .toArray();
+    }
+
+    /** The forward pass a scoring pass runs: the pp prompt with logits at every position. */
+    private Test prefillAllPositions(Model model) {
+        int[] tokens = promptTokens(model);
+        Session session = model.newSession(tokens.length);
+        return new Test("pp" + tokens.length + " all logits", tokens.length, 0, () -> {
+            session.truncate(0);
+            long start = System.nanoTime();
+            checksum += session.append(tokens, true).positions();
+            return new Timed(tokens.length, System.nanoTime() - start);
+        });
+    }
+
+    /** {@link TextScorer} over the pp prompt as one window: the forward pass plus every position's record. */
+    private Test score(Model model) {
+        int[] tokens = promptTokens(model);
+        TextScorer scorer = new TextScorer(model, ScoringOptions.DEFAULT.withWindow(tokens.length, tokens.length));
+        return new Test("score" + tokens.length, tokens.length, 0, () -> {
+            long start = System.nanoTime();
+            checksum += scorer.score("", tokens).records().size();
+            return new Timed(tokens.length, System.nanoTime() - start);
+        });
+    }
+
+    /**
+     * Sampled generation with llama.cpp's default chain after BOS, with or without {@code constraint}: as many
+     * seeded generations as it takes to produce the tg test's token count (constrained output may end early), timed
+     * without the sessions' allocation.
+     */
+    private Test sample(Model model, Constraint constraint) {
+        Tokenizer tokenizer = model.tokenizer();
+        int[] prompt = tokenizer.encode("", true, false);
+        if (prompt.length == 0) {
+            prompt = new int[] {0};
+        }
+        int[] start = prompt;
+        int context = start.length + generateTokens;
+        long[] seed = {0};
+        String name = "tg" + generateTokens + (constraint == null ? " sampled" : " constrained");
+        return new Test(name, 0, generateTokens, () -> {
+            int produced = 0;
+            long nanos = 0;
+            while (produced < generateTokens) {
+                Session session = model.newSession(context);
+                SamplerChain chain = SamplerChains.create(
+                        SamplerSettings.builder().seed(seed[0]++).build(),
+                        model.config().vocabularySize(),
+                        context);
+                Generator generator =
+                        new Generator(session, tokenizer, chain, constraint == null ? null : constraint.copy());
+                long begin = System.nanoTime();
+                produced += generator
+                        .generate(start, generateTokens - produced, 0, token -> {})
+                        .tokens()
+                        .size();
+                nanos += System.nanoTime() - begin;
+            }
+            return new Timed(produced, nanos);
+        });
+    }
+
+    /** What one repetition did: tokens processed, and the time they took (set-up excluded). */
+    private record Timed(int tokens, long nanos) {}
+
+    private interface Repetition {
+        Timed run();
+    }
+
+    /** A test: what one repetition does, and the token counts it reports. */
+    private record Test(String name, int prompt, int generated, Repetition repetition) {}
+
+    /**
+     * One warm-up and {@code repetitions} timed runs of each test. Tests compared with each other are passed
+     * together and run in turn within each repetition, so a slow spell of a shared machine hits both alike.
+     */
+    private List<Result> repeat(List<Test> tests) {
+        List<List<Double>> seconds = new ArrayList<>();
+        List<List<Integer>> tokens = new ArrayList<>();
+        for (int t = 0; t < tests.size(); t++) {
+            seconds.add(new ArrayList<>());
+            tokens.add(new ArrayList<>());
+        }
+        for (int index = -1; index < repetitions; index++) {
+            for (int t = 0; t < tests.size(); t++) {
+                Test test = tests.get(t);
+                Timed timed = test.repetition().run();
+                double elapsed = timed.nanos() / 1e9;
+                if (index >= 0) {
+                    seconds.get(t).add(elapsed);
+                    tokens.get(t).add(timed.tokens());
+                }
+                System.err.printf("bench: %s repetition %d/%d: %.3f s%n", test.name(), index + 1, repetitions, elapsed);
+            }
+        }
+        List<Result> results = new ArrayList<>();
+        for (int t = 0; t < tests.size(); t++) {
+            Test test = tests.get(t);
+            results.add(new Result(test.name(), test.prompt(), test.generated(), seconds.get(t), tokens.get(t)));
+        }
+        return results;
+    }
+
+    /** llama-bench's pp (prompt of random tokens, logits for the last position) or tg (one token at a time). */
+    private Test run(Model model, int prompt, int generated) {
         SplittableRandom random = new SplittableRandom(1234);
         int vocabulary = model.config().vocabularySize();
-        List<Double> seconds = new ArrayList<>();
-        for (int repetition = -1; repetition < repetitions; repetition++) {
+        String name = prompt > 0 ? "pp" + prompt : "tg" + generated;
+        return new Test(name, prompt, generated, () -> {
             Session session = model.newSession(Math.max(prompt, generated + 1));
-            long start;
             if (prompt > 0) {
                 int[] tokens = random.ints(prompt, 0, vocabulary).toArray();
-                start = System.nanoTime();
+                long start = System.nanoTime();
                 session.append(tokens, false);
-            } else {
-                session.append(new int[] {random.nextInt(vocabulary)}, false);
-                start = System.nanoTime();
-                for (int i = 0; i < generated; i++) {
-                    Logits logits = session.append(new int[] {random.nextInt(vocabulary)}, false);
-                    if (topLogprobs > 0) {
-                        // the same work a client asking for top-N log-probs causes: softmax + partial top-N
-                        Distribution next = Distribution.of(logits.data(), logits.lastOffset(), vocabulary);
-                        checksum += next.topK(topLogprobs).get(0).id();
-                    }
+                return new Timed(prompt, System.nanoTime() - start);
+            }
+            session.append(new int[] {random.nextInt(vocabulary)}, false);
+            long start = System.nanoTime();
+            for (int i = 0; i < generated; i++) {
+                Logits logits = session.append(new int[] {random.nextInt(vocabulary)}, false);
+                if (topLogprobs > 0) {
+                    // the same work a client asking for top-N log-probs causes: softmax + partial top-N
+                    Distribution next = Distribution.of(logits.data(), logits.lastOffset(), vocabulary);
+                    checksum += next.topK(topLogprobs).get(0).id();
                 }
             }
-            double elapsed = (System.nanoTime() - start) / 1e9;
-            if (repetition >= 0) {
-                seconds.add(elapsed);
-            }
-            System.err.printf(
-                    "bench: %s repetition %d/%d: %.3f s%n",
-                    prompt > 0 ? "pp" + prompt : "tg" + generated, repetition + 1, repetitions, elapsed);
-        }
-        return new Result(prompt, generated, seconds);
+            return new Timed(generated, System.nanoTime() - start);
+        });
     }
 
     private static String dominantType(Model model) {

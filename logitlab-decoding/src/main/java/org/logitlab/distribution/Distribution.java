@@ -182,24 +182,10 @@ public final class Distribution {
     }
 
     private Moments computeMoments() {
-        double mean = 0.0;
-        for (int i = 0; i < logits.length; i++) {
-            if (logits[i] != Float.NEGATIVE_INFINITY) {
-                double logProbability = logProbAt(i);
-                mean += Math.exp(logProbability) * logProbability;
-            }
-        }
-        double second = 0.0;
-        double fourth = 0.0;
-        for (int i = 0; i < logits.length; i++) {
-            if (logits[i] != Float.NEGATIVE_INFINITY) {
-                double logProbability = logProbAt(i);
-                double deviationSquared = (logProbability - mean) * (logProbability - mean);
-                double probability = Math.exp(logProbability);
-                second += probability * deviationSquared;
-                fourth += probability * deviationSquared * deviationSquared;
-            }
-        }
+        double[] moments = LogSpace.logProbMoments(logits, 0, logits.length, inverseTemperature, logSumExp);
+        double mean = moments[0];
+        double second = moments[1];
+        double fourth = moments[2];
         // Rounding in the mean would leave ~1e-30 of spurious variance when every unmasked token is
         // equally likely; that case is detected exactly instead.
         double variance = allUnmaskedLogitsEqual() ? 0.0 : second;

@@ -79,6 +79,40 @@ public final class LogSpace {
         return sum;
     }
 
+    /**
+     * Moments of the log-probability under its own distribution, for p_i = exp(scale · x_i − logSumExp):
+     * {mean, variance, fourth central moment} of log p, i.e. E_p[log p], E_p[(log p − μ)²], E_p[(log p − μ)⁴].
+     * Two passes (mean, then central moments), so no cancellation; masked tokens contribute nothing.
+     */
+    static double[] logProbMoments(float[] values, int offset, int length, double scale, double logSumExp) {
+        return VECTORIZED
+                ? VectorLogSpace.logProbMoments(values, offset, length, scale, logSumExp)
+                : scalarLogProbMoments(values, offset, length, scale, logSumExp);
+    }
+
+    /** The reference loops the vector path is tested against. */
+    static double[] scalarLogProbMoments(float[] values, int offset, int length, double scale, double logSumExp) {
+        double mean = 0.0;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if (values[i] != Float.NEGATIVE_INFINITY) {
+                double logProbability = values[i] * scale - logSumExp;
+                mean += Math.exp(logProbability) * logProbability;
+            }
+        }
+        double second = 0.0;
+        double fourth = 0.0;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            if (values[i] != Float.NEGATIVE_INFINITY) {
+                double logProbability = values[i] * scale - logSumExp;
+                double deviationSquared = (logProbability - mean) * (logProbability - mean);
+                double probability = Math.exp(logProbability);
+                second += probability * deviationSquared;
+                fourth += probability * deviationSquared * deviationSquared;
+            }
+        }
+        return new double[] {mean, second, fourth};
+    }
+
     /** log Σ exp(x_i) over the row. */
     public static double logSumExp(float[] values, int offset, int length) {
         return logSumExp(values, offset, length, 1.0);

@@ -29,6 +29,8 @@ final class VectorLogSpace {
 
     /** Below this exp underflows to subnormals; such terms are under 1e-307 of a sum that is ≥ 1 anyway. */
     private static final double SMALLEST_EXPONENT = -708.0;
+    /** A log-probability whose exp is 0 here: where masked and underflowing log-probs are clamped. */
+    private static final double UNDERFLOWED = SMALLEST_EXPONENT - 1.0;
 
     private static final double LOG2_E = 1.4426950408889634;
     /** ln 2 split so that k · LN2_HIGH is exact for |k| < 2^11 (Cody and Waite 1980). */
@@ -66,12 +68,68 @@ final class VectorLogSpace {
                     FloatVector.fromArray(HALF, values, offset + i).convertShape(VectorOperators.F2D, DOUBLES, 0);
             sum = sum.add(exp(x.mul(scale).sub(shift)));
         }
-        double total = 0.0;
-        for (double lane : sum.toArray()) {
-            total += lane;
-        }
+        double total = sumLanes(sum);
         for (; i < length; i++) {
             total += Math.exp(values[offset + i] * scale - shift); // Math.exp: the same stub compiled or not
+        }
+        return total;
+    }
+
+    /**
+     * {@link LogSpace#logProbMoments} in double lanes: the same two passes, exp built as in {@link #exp}, lanes
+     * summed in a fixed order (so reproducible whatever the JIT compiled). A masked token's log p is clamped to a
+     * finite value whose probability is 0, so it adds 0 rather than 0 · ∞.
+     */
+    static double[] logProbMoments(float[] values, int offset, int length, double scale, double logSumExp) {
+        int lanes = DOUBLES.length();
+        int vectorEnd = length - length % lanes;
+        DoubleVector meanSum = DoubleVector.zero(DOUBLES);
+        for (int i = 0; i < vectorEnd; i += lanes) {
+            DoubleVector logProbability = logProbabilities(values, offset + i, scale, logSumExp);
+            meanSum = exp(logProbability).fma(logProbability, meanSum);
+        }
+        double mean = sumLanes(meanSum);
+        for (int i = vectorEnd; i < length; i++) {
+            if (values[offset + i] != Float.NEGATIVE_INFINITY) {
+                double logProbability = values[offset + i] * scale - logSumExp;
+                mean += Math.exp(logProbability) * logProbability;
+            }
+        }
+        DoubleVector secondSum = DoubleVector.zero(DOUBLES);
+        DoubleVector fourthSum = DoubleVector.zero(DOUBLES);
+        for (int i = 0; i < vectorEnd; i += lanes) {
+            DoubleVector logProbability = logProbabilities(values, offset + i, scale, logSumExp);
+            DoubleVector probability = exp(logProbability);
+            DoubleVector deviation = logProbability.sub(mean);
+            DoubleVector weightedSquare = probability.mul(deviation).mul(deviation);
+            secondSum = secondSum.add(weightedSquare);
+            fourthSum = weightedSquare.mul(deviation).fma(deviation, fourthSum);
+        }
+        double second = sumLanes(secondSum);
+        double fourth = sumLanes(fourthSum);
+        for (int i = vectorEnd; i < length; i++) {
+            if (values[offset + i] != Float.NEGATIVE_INFINITY) {
+                double logProbability = values[offset + i] * scale - logSumExp;
+                double deviationSquared = (logProbability - mean) * (logProbability - mean);
+                double probability = Math.exp(logProbability);
+                second += probability * deviationSquared;
+                fourth += probability * deviationSquared * deviationSquared;
+            }
+        }
+        return new double[] {mean, second, fourth};
+    }
+
+    /** scale · x − logSumExp per lane, clamped below where exp underflows to 0 (−∞ for a masked token). */
+    private static DoubleVector logProbabilities(float[] values, int index, double scale, double logSumExp) {
+        DoubleVector x =
+                (DoubleVector) FloatVector.fromArray(HALF, values, index).convertShape(VectorOperators.F2D, DOUBLES, 0);
+        return x.mul(scale).sub(logSumExp).max(UNDERFLOWED);
+    }
+
+    private static double sumLanes(DoubleVector vector) {
+        double total = 0.0;
+        for (double lane : vector.toArray()) {
+            total += lane;
         }
         return total;
     }

@@ -27,6 +27,32 @@ class VectorLogSpaceTest {
     }
 
     @Test
+    void vectorLogProbMomentsEqualTheScalarReference() {
+        SplittableRandom random = new SplittableRandom(23);
+        for (int length : new int[] {1, 3, 7, 8, 9, 17, 511, 32000, 102_401}) {
+            float[] values = new float[length + 3];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = random.nextInt(50) == 0 ? Float.NEGATIVE_INFINITY : (float) (random.nextGaussian() * 4);
+            }
+            values[3] = 1.5f; // at least one unmasked token in the row
+            for (double scale : new double[] {1.0, 0.7, 2.5}) {
+                double logSumExp = LogSpace.logSumExp(values, 3, length, scale);
+                double[] scalar = LogSpace.scalarLogProbMoments(values, 3, length, scale, logSumExp);
+                double[] vector = VectorLogSpace.logProbMoments(values, 3, length, scale, logSumExp);
+                for (int moment = 0; moment < 3; moment++) {
+                    // the same terms (exp within 2 ulp) summed in another order
+                    assertThat(vector[moment])
+                            .as("length %d scale %s moment %d", length, scale, moment)
+                            .isCloseTo(
+                                    scalar[moment],
+                                    org.assertj.core.data.Offset.offset(
+                                            1e-12 * Math.max(1.0, Math.abs(scalar[moment]))));
+                }
+            }
+        }
+    }
+
+    @Test
     void laneExponentialIsWithinTwoUlpOfMathExpAndUnderflowsToZero() {
         SplittableRandom random = new SplittableRandom(5);
         int lanes = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED.length();
