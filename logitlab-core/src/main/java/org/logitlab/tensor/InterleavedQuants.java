@@ -8,6 +8,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.FloatVector;
@@ -130,6 +132,7 @@ final class InterleavedQuants {
         }
         Activations activations = new Activations().convert(ActivationFormat.Q8_0, x, 0, 5, columns);
         float[] out = new float[5 * rows];
+        List<InterleavedQuants> matrices = new ArrayList<>();
         for (TensorType type : new TensorType[] {TensorType.Q8_0, TensorType.Q4_0}) {
             long rowBytes = type.bytesFor(columns);
             MemorySegment data = Arena.ofAuto().allocate(rowBytes * rows);
@@ -148,7 +151,13 @@ final class InterleavedQuants {
             for (int group = 0; group < packed.groups; group++) {
                 packed.repackGroup(data, rowBytes, group);
             }
-            for (int iteration = 0; iteration < 12_000; iteration++) {
+            matrices.add(packed);
+        }
+        // Both types in every iteration: a dispatch compiled while only one type had run would keep the other's
+        // branch as an uncommon trap, and the first real multiply of that type would deoptimise it (it was then
+        // recompiled after other vector code had run, at half speed).
+        for (int iteration = 0; iteration < 12_000; iteration++) {
+            for (InterleavedQuants packed : matrices) {
                 for (int group = 0; group < packed.groups; group++) {
                     packed.multiply(group, activations, 0, 3, out, 0);
                     packed.multiply(group, activations, 3, 4, out, 0);
