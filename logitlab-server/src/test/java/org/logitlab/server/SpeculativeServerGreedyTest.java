@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,9 +20,9 @@ import org.logitlab.server.scheduler.SpeculationSettings;
 
 /**
  * Speculative decoding in the server is lossless at temperature 0: with --spec lookup, recycle or draft every
- * completion and chat response — text, tokens, log-probs and top log-probs, streamed or whole — is the plain
- * server's byte for byte (but for ids and timestamps), while the requests run concurrently and share forward
- * passes.
+ * completion and chat response — text, tokens, log-probs and top log-probs, streamed or whole, constrained by a JSON
+ * Schema, a regex or a GBNF grammar or not — is the plain server's byte for byte (but for ids and timestamps), while
+ * the requests run concurrently and share forward passes.
  */
 class SpeculativeServerGreedyTest {
     private static final List<String> PROMPTS = List.of(
@@ -29,6 +30,33 @@ class SpeculativeServerGreedyTest {
             "Lily and Tom went to the park. Lily and Tom went to the park. Lily and Tom",
             "The little dog said \\\"hi\\\". The little dog said \\\"hi\\\". The little dog said",
             "One day, a girl named Sue saw a big tree. One day, a girl named Sue");
+
+    /** Bounded, so the text is complete (finish "stop") well within the requests' max_tokens. */
+    static final String SCHEMA = "{\"type\":\"object\",\"properties\":{"
+            + "\"name\":{\"type\":\"string\",\"maxLength\":12},"
+            + "\"friends\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"maxLength\":8},\"maxItems\":3},"
+            + "\"age\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":99}},"
+            + "\"required\":[\"name\",\"friends\",\"age\"],\"additionalProperties\":false}";
+
+    /** As written inside the request's JSON (its backslash escaped). */
+    static final String REGEX = "( Lily| and| Tom| went| to| the| park){3,12}\\\\.";
+    /** The language of {@link #REGEX}. */
+    static final Pattern REGEX_LANGUAGE = Pattern.compile("( Lily| and| Tom| went| to| the| park){3,12}\\.");
+
+    /** GBNF, as written inside the request's JSON. */
+    static final String GRAMMAR = "root ::= sentence{2,4} \\\"The end.\\\"\\n"
+            + "sentence ::= name \\\" and \\\" name \\\" went to the \\\" place \\\". \\\"\\n"
+            + "name ::= \\\"Lily\\\" | \\\"Tom\\\" | \\\"Sue\\\" | \\\"Ben\\\"\\n"
+            + "place ::= \\\"park\\\" | \\\"shop\\\" | \\\"sea\\\"";
+    /** The language of {@link #GRAMMAR}. */
+    static final Pattern GRAMMAR_LANGUAGE = Pattern.compile(
+            "((Lily|Tom|Sue|Ben) and (Lily|Tom|Sue|Ben) went to the (park|shop|sea)\\. ){2,4}The end\\.");
+
+    /** A constrained completion's extra fields, keyed by how its text is checked. */
+    static final Map<String, String> CONSTRAINTS = Map.of(
+            "json_schema", "\"json_schema\":" + SCHEMA,
+            "regex", "\"regex\":\"" + REGEX + "\"",
+            "grammar", "\"grammar\":\"" + GRAMMAR + "\"");
 
     static TestServer plain;
     static Map<String, TestServer> speculative;
@@ -87,7 +115,35 @@ class SpeculativeServerGreedyTest {
             calls.add(new Call("/v1/chat/completions", "{" + chat + "}", false));
             calls.add(new Call("/v1/chat/completions", "{" + chat + ",\"stream\":true}", true));
         }
+        calls.addAll(constrainedCalls());
         return calls;
+    }
+
+    /** Greedy constrained requests: a completion per constraint, whole and streamed, and a chat response_format. */
+    private static List<Call> constrainedCalls() {
+        List<Call> calls = new ArrayList<>();
+        for (var constraint : CONSTRAINTS.entrySet()) {
+            String body = constrainedCompletion(constraint.getKey());
+            calls.add(new Call("/v1/completions", body, false));
+            calls.add(new Call(
+                    "/v1/completions",
+                    body.substring(0, body.length() - 1)
+                            + ",\"stream\":true,\"stream_options\":{\"include_usage\":true}}",
+                    true));
+        }
+        calls.add(new Call("/v1/chat/completions", constrainedChat(), false));
+        return calls;
+    }
+
+    static String constrainedCompletion(String constraint) {
+        return "{\"prompt\":\"" + PROMPTS.get(1) + "\",\"max_tokens\":96,\"temperature\":0,\"logprobs\":3,"
+                + CONSTRAINTS.get(constraint) + "}";
+    }
+
+    static String constrainedChat() {
+        return "{\"messages\":[{\"role\":\"user\",\"content\":\"" + PROMPTS.get(3) + "\"}],\"max_tokens\":96,"
+                + "\"temperature\":0,\"logprobs\":true,\"top_logprobs\":2,\"response_format\":{\"type\":\"json_schema\","
+                + "\"json_schema\":{\"name\":\"person\",\"strict\":true,\"schema\":" + SCHEMA + "}}}";
     }
 
     /**
@@ -208,17 +264,76 @@ class SpeculativeServerGreedyTest {
     }
 
     @Test
-    void constrainedAndMirostatRequestsDecodePlainlyWithTheSameOutput() {
-        String[] bodies = {
-            "{\"prompt\":\"" + PROMPTS.get(1) + "\",\"max_tokens\":16,\"temperature\":0,\"logprobs\":2,"
-                    + "\"regex\":\"( Lily| and| Tom| went| to| the| park\\\\.)+\"}",
-            "{\"prompt\":\"" + PROMPTS.get(1) + "\",\"max_tokens\":16,\"seed\":3,\"mirostat\":2,\"logprobs\":2}"
-        };
-        for (String body : bodies) {
-            TestServer.Response expected = plain.post("/v1/completions", body);
-            TestServer.Response actual = speculative.get("lookup").post("/v1/completions", body);
-            assertThat(actual.json().get("usage").has("speculative")).as(body).isFalse();
-            assertThat(comparable(actual, false)).as(body).isEqualTo(comparable(expected, false));
+    void mirostatRequestsDecodePlainlyWithTheSameOutput() {
+        String body =
+                "{\"prompt\":\"" + PROMPTS.get(1) + "\",\"max_tokens\":16,\"seed\":3,\"mirostat\":2,\"logprobs\":2}";
+        TestServer.Response expected = plain.post("/v1/completions", body);
+        TestServer.Response actual = speculative.get("lookup").post("/v1/completions", body);
+        assertThat(actual.json().get("usage").has("speculative")).as(body).isFalse();
+        assertThat(comparable(actual, false)).as(body).isEqualTo(comparable(expected, false));
+    }
+
+    /**
+     * Constrained requests speculate (drafts are made and accepted) and every response is a complete sentence of its
+     * language, equal to the plain server's; the concurrent test above covers the same requests under load.
+     */
+    @Test
+    void constrainedRequestsSpeculateAndStayValid() throws Exception {
+        for (var entry : speculative.entrySet()) {
+            long drafted = 0, accepted = 0;
+            for (String constraint : CONSTRAINTS.keySet()) {
+                String body = constrainedCompletion(constraint);
+                TestServer.Response response = entry.getValue().post("/v1/completions", body);
+                assertThat(comparable(response, false))
+                        .as("--spec %s: %s", entry.getKey(), body)
+                        .isEqualTo(comparable(plain.post("/v1/completions", body), false));
+                JsonNode choice = response.json().get("choices").get(0);
+                assertThat(choice.get("finish_reason").asText()).as(body).isEqualTo("stop");
+                assertValid(constraint, choice.get("text").asText());
+                JsonNode statistics = response.json().get("usage").get("speculative");
+                assertThat(statistics).as("--spec %s: %s", entry.getKey(), body).isNotNull();
+                drafted += statistics.get("drafted_tokens").asLong();
+                accepted += statistics.get("accepted_tokens").asLong();
+            }
+            TestServer.Response chat = entry.getValue().post("/v1/chat/completions", constrainedChat());
+            assertThat(comparable(chat, false))
+                    .as("--spec %s: chat", entry.getKey())
+                    .isEqualTo(comparable(plain.post("/v1/chat/completions", constrainedChat()), false));
+            JsonNode chatChoice = chat.json().get("choices").get(0);
+            assertThat(chatChoice.get("finish_reason").asText()).isEqualTo("stop");
+            assertValid("json_schema", chatChoice.get("message").get("content").asText());
+            assertThat(accepted)
+                    .as("--spec %s: constrained drafts accepted (of %d drafted)", entry.getKey(), drafted)
+                    .isPositive();
+        }
+    }
+
+    /** {@code text} is a complete sentence of the language of {@code constraint} (a key of {@link #CONSTRAINTS}). */
+    static void assertValid(String constraint, String text) throws Exception {
+        switch (constraint) {
+            case "regex" -> assertThat(text).as("regex").matches(REGEX_LANGUAGE);
+            case "grammar" -> assertThat(text).as("grammar").matches(GRAMMAR_LANGUAGE);
+            case "json_schema" -> {
+                JsonNode json = TestServer.JSON.readTree(text);
+                assertThat(json.isObject()).as(text).isTrue();
+                assertThat(json.properties().stream().map(Map.Entry::getKey))
+                        .as(text)
+                        .containsExactlyInAnyOrder("name", "friends", "age");
+                assertThat(json.get("name").isTextual()).as(text).isTrue();
+                String name = json.get("name").asText();
+                assertThat(name.codePointCount(0, name.length())).as(text).isLessThanOrEqualTo(12);
+                assertThat(json.get("friends").isArray()).as(text).isTrue();
+                assertThat(json.get("friends").size()).as(text).isLessThanOrEqualTo(3);
+                for (JsonNode friend : json.get("friends")) {
+                    assertThat(friend.isTextual()).as(text).isTrue();
+                    assertThat(friend.asText().codePointCount(0, friend.asText().length()))
+                            .as(text)
+                            .isLessThanOrEqualTo(8);
+                }
+                assertThat(json.get("age").isIntegralNumber()).as(text).isTrue();
+                assertThat(json.get("age").asInt()).as(text).isBetween(0, 99);
+            }
+            default -> throw new AssertionError("no check for constraint " + constraint);
         }
     }
 

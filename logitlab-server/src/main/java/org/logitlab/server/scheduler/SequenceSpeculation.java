@@ -1,12 +1,15 @@
 package org.logitlab.server.scheduler;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 import java.util.random.RandomGenerator;
+import org.logitlab.constraint.Constraint;
 import org.logitlab.model.Model;
 import org.logitlab.sampling.SamplerChain;
 import org.logitlab.session.Logits;
 import org.logitlab.speculative.AcceptanceHistory;
 import org.logitlab.speculative.ChainShaping;
+import org.logitlab.speculative.DraftConstraint;
 import org.logitlab.speculative.DraftModelDrafter;
 import org.logitlab.speculative.DraftRequest;
 import org.logitlab.speculative.DraftTree;
@@ -27,6 +30,13 @@ import org.logitlab.speculative.Verifier;
  * it, emitting each with the target's own row, so tokens and log-probs are those of plain decoding at
  * temperature 0 and follow its distribution otherwise.
  *
+ * <p>Under the sequence's grammar/regex/JSON Schema constraint drafting and verification compose with it as in
+ * {@code SpeculativeGenerator}: the drafter gets the constraint (a draft model masks its q with it), deterministic
+ * drafts the constraint forbids are cut before the step ({@link DraftConstraint#prune}), and verification masks every
+ * target row by the constraint's state at its node ({@link DraftConstraint}), so the emitted tokens are those of the
+ * plain constrained path. The constraint is the sequence's own object: this class advances it by every emitted token
+ * (and nothing else advances it while speculation runs), so it always stands at the end of the emitted text.
+ *
  * <p>Everything here depends only on this sequence's own history — its drafter (Token Recycling's successor
  * table included) is its own, and draft lengths follow its own acceptance ({@link AcceptanceHistory}), not the
  * measured cost of passes, which depends on the other traffic — so a seeded request reproduces alone or under
@@ -38,6 +48,10 @@ final class SequenceSpeculation {
     private final ChainShaping shaping;
     private final RandomGenerator random;
     private final Verifier verifier = new SpeculativeSamplingVerifier();
+    /** The sequence's constraint, at the end of the emitted text; null when unconstrained. */
+    private final Constraint constraint;
+
+    private final IntPredicate endsGeneration;
     /** Bounds model-free drafts by past acceptance; null when the drafter estimates it or p-min is 0. */
     private final AcceptanceHistory history;
 
@@ -51,12 +65,15 @@ final class SequenceSpeculation {
      * @param chain the sequence's chain with the prompt accepted; its shaping is copied, and its seed seeds the
      *     verification's draws
      * @param draftModel the server's draft model (needed by {@link SpeculativeMode#DRAFT})
+     * @param constraint the sequence's constraint with nothing generated yet, or null; advanced here by every emitted
+     *     token
      */
     SequenceSpeculation(
             SpeculationSettings settings,
             Model target,
             Model draftModel,
             SamplerChain chain,
+            Constraint constraint,
             int[] prompt,
             int maxTokens,
             int contextLength,
@@ -65,6 +82,8 @@ final class SequenceSpeculation {
         this.drafter = drafter(settings, target, draftModel, contextLength);
         this.shaping = ChainShaping.of(chain);
         this.random = VerificationRound.randomFor(chain);
+        this.constraint = constraint;
+        this.endsGeneration = target.tokenizer()::isEndOfGeneration;
         this.history = drafter.estimatesAcceptance() || settings.draftPMin() == 0.0
                 ? null
                 : new AcceptanceHistory(settings.draftMax());
@@ -109,7 +128,12 @@ final class SequenceSpeculation {
         }
         draft = depth <= 0
                 ? DraftTree.empty()
-                : drafter.draft(new DraftRequest(Arrays.copyOf(context, contextSize), depth, depth, shaping, random));
+                : drafter.draft(new DraftRequest(
+                        Arrays.copyOf(context, contextSize), depth, depth, shaping, random, constraint));
+        if (constraint != null) {
+            // as in SpeculativeGenerator: the step and the acceptance history see only what can be accepted
+            draft = DraftConstraint.prune(draft, constraint, endsGeneration);
+        }
         if (!draft.isChain()) {
             throw new IllegalStateException(
                     drafter.name() + " proposed a tree; the server verifies linear drafts only");
@@ -139,8 +163,13 @@ final class SequenceSpeculation {
         VerificationRound.TargetRows targetRows = prompt
                 ? VerificationRound.TargetRows.of(logits, rows - 1, logits, rows)
                 : VerificationRound.TargetRows.of(logits, 0, logits, 1);
-        Verification verification =
-                VerificationRound.run(round, targetRows, shaping, verifier, random, (token, data, offset, shaped) -> {
+        // the states over the round's draft, from the constraint's state at the root (copied before any emitting)
+        DraftConstraint states = constraint == null ? null : new DraftConstraint(round, constraint, endsGeneration);
+        Verification verification = VerificationRound.run(
+                round, targetRows, shaping, states, verifier, random, (token, data, offset, shaped) -> {
+                    if (constraint != null) {
+                        constraint.accept(token); // throws if a forbidden token ever got this far
+                    }
                     context[contextSize++] = token;
                     counters.generatedTokens.incrementAndGet();
                     return sink.emit(token, data, offset, shaped);
