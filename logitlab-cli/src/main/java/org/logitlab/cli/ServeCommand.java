@@ -81,14 +81,15 @@ final class ServeCommand implements Callable<Integer> {
             paramLabel = "MODE",
             description = "Speculative decoding for every request (a request may override it with its"
                     + " 'speculative' field): lookup (prompt n-gram lookup), recycle (Token Recycling),"
-                    + " draft (--draft-model), off. Output is unchanged; tree and multi are generate-only.")
+                    + " draft (--draft-model, one draft), tree (--draft-model, dynamic tree), multi (--draft-model,"
+                    + " --drafts drafts), off. Output is unchanged, also for constrained requests.")
     String spec;
 
     @Option(
             names = "--draft-model",
             paramLabel = "FILE",
-            description = "GGUF draft model sharing the target's vocabulary, for --spec draft (and requests asking"
-                    + " for it).")
+            description = "GGUF draft model sharing the target's vocabulary, for --spec draft, tree and multi (and"
+                    + " requests asking for them).")
     Path draftModel;
 
     @Option(
@@ -114,6 +115,20 @@ final class ServeCommand implements Callable<Integer> {
     double draftPMin;
 
     @Option(
+            names = "--draft-tree-nodes",
+            defaultValue = "24",
+            paramLabel = "N",
+            description = "Most nodes per draft tree (default: ${DEFAULT-VALUE}).")
+    int treeNodes;
+
+    @Option(
+            names = "--drafts",
+            defaultValue = "3",
+            paramLabel = "K",
+            description = "Drafts for --spec multi (default: ${DEFAULT-VALUE}).")
+    int drafts;
+
+    @Option(
             names = "--lookup-ngram",
             defaultValue = "3",
             paramLabel = "N",
@@ -124,7 +139,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         // flags are checked before the model is loaded, so a typo fails at once
         SpeculationSettings speculation =
-                SpeculationFlags.parse(spec, draftModel, draftMax, draftMin, draftPMin, lookupNgram);
+                SpeculationFlags.parse(spec, draftModel, draftMax, draftMin, draftPMin, lookupNgram, treeNodes, drafts);
         threadOptions.apply();
         Model model = modelOptions.load();
         ServerConfig config;

@@ -157,7 +157,13 @@ class CommandLineTest {
     void serveRefusesBadSpeculativeFlagsBeforeStarting() {
         Run tree = run("serve", "--spec", "tree", "--port", "0");
         assertThat(tree.exitCode()).isEqualTo(2);
-        assertThat(tree.err()).contains("--spec tree is not supported by the server");
+        assertThat(tree.err()).contains("--spec tree needs --draft-model FILE");
+        Run treeNodes = run("serve", "--spec", "lookup", "--draft-tree-nodes", "0", "--port", "0");
+        assertThat(treeNodes.exitCode()).isEqualTo(2);
+        assertThat(treeNodes.err()).contains("--draft-tree-nodes").contains("got 0");
+        Run drafts = run("serve", "--spec", "lookup", "--drafts", "65", "--port", "0");
+        assertThat(drafts.exitCode()).isEqualTo(2);
+        assertThat(drafts.err()).contains("--drafts").contains("got 65");
         Run draftMax = run("serve", "--spec", "lookup", "--draft-max", "0", "--port", "0");
         assertThat(draftMax.exitCode()).isEqualTo(2);
         assertThat(draftMax.err()).contains("--draft-max").contains("got 0");
@@ -168,7 +174,9 @@ class CommandLineTest {
         assertThat(pMin.exitCode()).isEqualTo(2);
         assertThat(pMin.err()).contains("--draft-p-min").contains("got 2.0");
         Run help = run("serve", "--help");
-        assertThat(help.out()).contains("--spec=MODE", "--draft-model=FILE", "--lookup-ngram=N");
+        assertThat(help.out())
+                .contains(
+                        "--spec=MODE", "--draft-model=FILE", "--lookup-ngram=N", "--draft-tree-nodes=N", "--drafts=K");
     }
 
     @Test

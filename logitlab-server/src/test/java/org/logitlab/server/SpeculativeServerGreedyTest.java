@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.logitlab.server.scheduler.SpeculationSettings;
 
 /**
- * Speculative decoding in the server is lossless at temperature 0: with --spec lookup, recycle or draft every
+ * Speculative decoding in the server is lossless at temperature 0: with --spec lookup, recycle, draft, tree or multi
+ * every
  * completion and chat response — text, tokens, log-probs and top log-probs, streamed or whole, constrained by a JSON
  * Schema, a regex or a GBNF grammar or not — is the plain server's byte for byte (but for ids and timestamps), while
  * the requests run concurrently and share forward passes.
@@ -64,15 +65,23 @@ class SpeculativeServerGreedyTest {
     @BeforeAll
     static void start() {
         plain = TestServer.start(TestServer.config().withParallel(8));
+        Path draftModel = draftModel();
         speculative = Map.of(
                 "lookup",
-                TestServer.start(speculativeConfig(SpeculationFlags.parse("lookup", null, 6, 0, 0.1, 3), null)),
+                TestServer.start(speculativeConfig(SpeculationFlags.parse("lookup", null, 6, 0, 0.1, 3, 24, 3), null)),
                 // p-min 0: every draft at full length, so rejections deep inside drafts are exercised
                 "recycle",
-                TestServer.start(speculativeConfig(SpeculationFlags.parse("recycle", null, 5, 0, 0.0, 3), null)),
+                TestServer.start(speculativeConfig(SpeculationFlags.parse("recycle", null, 5, 0, 0.0, 3, 24, 3), null)),
                 "draft",
+                TestServer.start(speculativeConfig(
+                        SpeculationFlags.parse("draft", draftModel, 4, 0, 0.0, 3, 24, 3), draftModel)),
+                // full trees of up to 12 nodes, 4 deep: branches rejected at every depth, paths kept from deep inside
+                "tree",
                 TestServer.start(
-                        speculativeConfig(SpeculationFlags.parse("draft", draftModel(), 4, 0, 0.0, 3), draftModel())));
+                        speculativeConfig(SpeculationFlags.parse("tree", draftModel, 4, 0, 0.0, 3, 12, 3), draftModel)),
+                "multi",
+                TestServer.start(speculativeConfig(
+                        SpeculationFlags.parse("multi", draftModel, 4, 0, 0.0, 3, 16, 3), draftModel)));
     }
 
     static ServerConfig speculativeConfig(SpeculationSettings settings, Path draftModel) {
@@ -201,6 +210,35 @@ class SpeculativeServerGreedyTest {
         }
     }
 
+    /**
+     * The scheduler's reproducibility survives speculation: a seeded sampled request — plain or constrained — gives
+     * the same response alone and while constrained greedy requests share its forward passes (drafts, trees and their
+     * verification draw only from the sequence's own seeded generator and history).
+     */
+    @Test
+    void seededSampledRequestsReproduceAloneAndUnderLoad() throws Exception {
+        String sampled = "\"prompt\":\"" + PROMPTS.get(2) + "\",\"max_tokens\":32,\"temperature\":1.2,\"seed\":17,"
+                + "\"n\":2,\"logprobs\":2";
+        List<Call> seeded = List.of(
+                new Call("/v1/completions", "{" + sampled + "}", false),
+                new Call("/v1/completions", "{" + sampled + "," + CONSTRAINTS.get("grammar") + "}", false));
+        for (var entry : speculative.entrySet()) {
+            TestServer server = entry.getValue();
+            List<String> alone = new ArrayList<>();
+            for (Call call : seeded) {
+                alone.addAll(comparable(server.post(call.path(), call.body()), false));
+            }
+            List<Call> load = new ArrayList<>(constrainedCalls());
+            load.addAll(seeded);
+            List<TestServer.Response> responses = runConcurrently(server, load);
+            List<String> underLoad = new ArrayList<>();
+            for (int i = load.size() - seeded.size(); i < load.size(); i++) {
+                underLoad.addAll(comparable(responses.get(i), false));
+            }
+            assertThat(underLoad).as("--spec %s", entry.getKey()).isEqualTo(alone);
+        }
+    }
+
     @Test
     void repetitivePromptAcceptsDraftsAndSavesForwardPasses() {
         String body = "{\"prompt\":\"" + PROMPTS.get(1) + "\",\"max_tokens\":48,\"temperature\":0}";
@@ -261,6 +299,23 @@ class SpeculativeServerGreedyTest {
                         .asInt())
                 .isPositive();
         assertThat(comparable(chosen, false)).isEqualTo(comparable(reference, false));
+        for (String mode : List.of("tree", "multi")) {
+            // a server started with a draft model serves every draft-model mode, with the request's tree budget
+            TestServer.Response tree = speculative
+                    .get("draft")
+                    .post(
+                            "/v1/completions",
+                            "{" + prompt + ",\"speculative\":{\"mode\":\"" + mode
+                                    + "\",\"draft_tree_nodes\":6,\"drafts\":2}}");
+            assertThat(tree.json()
+                            .get("usage")
+                            .get("speculative")
+                            .get("accepted_tokens")
+                            .asInt())
+                    .as(mode)
+                    .isPositive();
+            assertThat(comparable(tree, false)).as(mode).isEqualTo(comparable(reference, false));
+        }
     }
 
     @Test

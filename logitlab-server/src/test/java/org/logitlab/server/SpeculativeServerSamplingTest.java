@@ -32,8 +32,11 @@ import org.logitlab.speculative.ChainShaping;
  * a)·P(c | a, b), computed from the target's own rows; the plain server must pass the same check, which shows
  * the law is the one plain sampling follows. Prompts and temperature are chosen so that about one draft in ten
  * is rejected: prompt lookup proposes point masses (residual = p without the draft), the draft model proposes
- * samples from its own q (residual = norm(max(0, p − q))). Under a regex constraint the law is that of plain
- * constrained sampling (each row masked by the regex's state before the chain), and continuations must follow it too.
+ * samples from its own q (residual = norm(max(0, p − q))). Tree and multi-draft servers draw four tokens: the round
+ * after the prompt's step verifies a tree two deep by recursive rejection (siblings drawn without replacement, each
+ * rejection narrowing the residual), then the bonus token or a plain draw. Under a regex constraint the law is that of
+ * plain constrained sampling (each row masked by the regex's state before the chain), and continuations must follow it
+ * too.
  */
 class SpeculativeServerSamplingTest {
     /** Lookup drafts " ball." after " red" and the target often disagrees at this temperature. */
@@ -53,6 +56,9 @@ class SpeculativeServerSamplingTest {
 
     private static final double TEMPERATURE = 1.5;
     private static final int TOKENS = 3;
+    /** Trees: the first round after the prompt's step drafts two deep, so paths through accepted nodes are verified. */
+    private static final int TREE_TOKENS = 4;
+
     private static final int CHOICES = 64;
     private static final int REQUESTS = 16;
     private static final int SAMPLES = CHOICES * REQUESTS;
@@ -61,13 +67,20 @@ class SpeculativeServerSamplingTest {
     static TestServer plain;
     static TestServer lookup;
     static TestServer draft;
+    static TestServer tree;
+    static TestServer multi;
+    /** The plain server's samples per prompt, constraint and length, shared by the tests that compare against them. */
+    static final Map<String, Samples> plainSamples = new HashMap<>();
 
     @BeforeAll
     static void start() {
         plain = TestServer.start(TestServer.config().withParallel(16));
-        lookup = TestServer.start(config(SpeculationFlags.parse("lookup", null, 3, 0, 0.0, 3), null));
+        lookup = TestServer.start(config(SpeculationFlags.parse("lookup", null, 3, 0, 0.0, 3, 24, 3), null));
         java.nio.file.Path draftModel = SpeculativeServerGreedyTest.draftModel();
-        draft = TestServer.start(config(SpeculationFlags.parse("draft", draftModel, 3, 0, 0.0, 3), draftModel));
+        draft = TestServer.start(config(SpeculationFlags.parse("draft", draftModel, 3, 0, 0.0, 3, 24, 3), draftModel));
+        // full trees (p-min 0) of up to 8 nodes; multi: 3 drafts
+        tree = TestServer.start(config(SpeculationFlags.parse("tree", draftModel, 3, 0, 0.0, 3, 8, 3), draftModel));
+        multi = TestServer.start(config(SpeculationFlags.parse("multi", draftModel, 3, 0, 0.0, 3, 8, 3), draftModel));
     }
 
     private static ServerConfig config(SpeculationSettings settings, java.nio.file.Path draftModel) {
@@ -79,6 +92,8 @@ class SpeculativeServerSamplingTest {
         plain.close();
         lookup.close();
         draft.close();
+        tree.close();
+        multi.close();
     }
 
     private record Samples(Map<List<String>, Integer> counts, long drafted, long accepted) {}
@@ -87,11 +102,11 @@ class SpeculativeServerSamplingTest {
      * {@value #SAMPLES} continuations: {@value #REQUESTS} requests of n = {@value #CHOICES}, seeds differing per
      * choice. The prompt is echoed (its rows are scored in the same pass) only to read the tokens back.
      */
-    private static Samples sample(TestServer server, String prompt, int promptLength, String regex) {
+    private static Samples sample(TestServer server, String prompt, int promptLength, String regex, int length) {
         Map<List<String>, Integer> counts = new HashMap<>();
         long drafted = 0, accepted = 0;
         for (int request = 0; request < REQUESTS; request++) {
-            String body = "{\"prompt\":\"" + prompt + "\",\"max_tokens\":" + TOKENS + ",\"n\":" + CHOICES
+            String body = "{\"prompt\":\"" + prompt + "\",\"max_tokens\":" + length + ",\"n\":" + CHOICES
                     + ",\"temperature\":" + TEMPERATURE + ",\"top_k\":" + TOP_K + ",\"seed\":" + (request * CHOICES)
                     + ",\"logprobs\":0,\"echo\":true" + (regex == null ? "" : ",\"regex\":\"" + regex + "\"") + "}";
             TestServer.Response response = server.post("/v1/completions", body);
@@ -113,38 +128,67 @@ class SpeculativeServerSamplingTest {
 
     @Test
     void promptLookupContinuationsFollowPlainSampling() {
-        assertFollowsPlainSampling(lookup, "lookup", LOOKUP_PROMPT, null);
+        assertFollowsPlainSampling(lookup, "lookup", LOOKUP_PROMPT, null, TOKENS);
     }
 
     @Test
     void draftModelContinuationsFollowPlainSampling() {
-        assertFollowsPlainSampling(draft, "draft", DRAFT_PROMPT, null);
+        assertFollowsPlainSampling(draft, "draft", DRAFT_PROMPT, null, TOKENS);
+    }
+
+    /**
+     * Draft trees verified by recursive rejection: up to four drawn siblings per node, without replacement, two deep.
+     */
+    @Test
+    void draftTreeContinuationsFollowPlainSampling() {
+        assertFollowsPlainSampling(tree, "tree", DRAFT_PROMPT, null, TREE_TOKENS);
+    }
+
+    @Test
+    void multiDraftContinuationsFollowPlainSampling() {
+        assertFollowsPlainSampling(multi, "multi", DRAFT_PROMPT, null, TREE_TOKENS);
     }
 
     /** Under a regex the law is plain constrained sampling's: every row masked by the regex's state, then shaped. */
     @Test
     void constrainedPromptLookupContinuationsFollowPlainConstrainedSampling() {
-        assertFollowsPlainSampling(lookup, "lookup", LOOKUP_PROMPT, LOOKUP_REGEX);
+        assertFollowsPlainSampling(lookup, "lookup", LOOKUP_PROMPT, LOOKUP_REGEX, TOKENS);
     }
 
     @Test
     void constrainedDraftModelContinuationsFollowPlainConstrainedSampling() {
-        assertFollowsPlainSampling(draft, "draft", DRAFT_PROMPT, DRAFT_REGEX);
+        assertFollowsPlainSampling(draft, "draft", DRAFT_PROMPT, DRAFT_REGEX, TOKENS);
     }
 
-    /** @param regex a regex constraint as written inside the request's JSON, or null */
-    private static void assertFollowsPlainSampling(TestServer server, String name, String prompt, String regex) {
+    @Test
+    void constrainedDraftTreeContinuationsFollowPlainConstrainedSampling() {
+        assertFollowsPlainSampling(tree, "tree", DRAFT_PROMPT, DRAFT_REGEX, TREE_TOKENS);
+    }
+
+    @Test
+    void constrainedMultiDraftContinuationsFollowPlainConstrainedSampling() {
+        assertFollowsPlainSampling(multi, "multi", DRAFT_PROMPT, DRAFT_REGEX, TREE_TOKENS);
+    }
+
+    /**
+     * @param regex a regex constraint as written inside the request's JSON, or null
+     * @param length tokens per continuation
+     */
+    private static void assertFollowsPlainSampling(
+            TestServer server, String name, String prompt, String regex, int length) {
         Model model = plain.model;
         int[] promptTokens = model.tokenizer().encode(prompt, true, false);
         Constraint constraint = regex == null
                 ? null
                 : Constraints.regex(regex.replace("\\\\", "\\"), TokenVocabularies.of(model.tokenizer()));
-        Map<List<String>, Double> law = exactLaw(model, promptTokens, constraint);
+        Map<List<String>, Double> law = exactLaw(model, promptTokens, constraint, length);
         assertThat(law.values().stream().mapToDouble(Double::doubleValue).sum())
                 .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6)); // candidates hold float probabilities
 
-        assertFollows(law, sample(plain, prompt, promptTokens.length, regex).counts(), "plain");
-        Samples samples = sample(server, prompt, promptTokens.length, regex);
+        Samples plainSample = plainSamples.computeIfAbsent(
+                prompt + "|" + regex + "|" + length, key -> sample(plain, prompt, promptTokens.length, regex, length));
+        assertFollows(law, plainSample.counts(), "plain");
+        Samples samples = sample(server, prompt, promptTokens.length, regex, length);
         assertFollows(law, samples.counts(), name);
         assertThat(samples.accepted())
                 .as("%s: drafts must be both accepted and rejected for the test to mean anything", name)
@@ -162,10 +206,10 @@ class SpeculativeServerSamplingTest {
     }
 
     /**
-     * The probability of every continuation of {@value #TOKENS} tokens (shorter when one ends the generation),
-     * keyed by the tokens as the server spells them, from the target's rows shaped by the request's chain.
+     * The probability of every continuation of {@code length} tokens (shorter when one ends the generation), keyed
+     * by the tokens as the server spells them, from the target's rows shaped by the request's chain.
      */
-    private static Map<List<String>, Double> exactLaw(Model model, int[] prompt, Constraint constraint) {
+    private static Map<List<String>, Double> exactLaw(Model model, int[] prompt, Constraint constraint, int length) {
         SamplerSettings settings = SamplerSettings.builder()
                 .temperature(TEMPERATURE)
                 .topP(1.0)
@@ -174,7 +218,7 @@ class SpeculativeServerSamplingTest {
                 .repeatLastN(-1)
                 .seed(0)
                 .build();
-        int context = prompt.length + TOKENS;
+        int context = prompt.length + length;
         SamplerChain chain = SamplerChains.create(settings, model.config().vocabularySize(), context);
         for (int token : prompt) {
             chain.accept(token);
@@ -182,7 +226,7 @@ class SpeculativeServerSamplingTest {
         Session session = model.newSession(context);
         Logits rows = session.append(prompt, false);
         Map<List<String>, Double> law = new HashMap<>();
-        extend(model, session, ChainShaping.of(chain), constraint, rows.data(), new ArrayList<>(), 1.0, law);
+        extend(model, session, ChainShaping.of(chain), constraint, rows.data(), new ArrayList<>(), 1.0, length, law);
         return law;
     }
 
@@ -195,6 +239,7 @@ class SpeculativeServerSamplingTest {
             float[] row,
             List<Integer> prefix,
             double probability,
+            int length,
             Map<List<String>, Double> law) {
         float[] constrained = constraint == null
                 ? row
@@ -203,7 +248,7 @@ class SpeculativeServerSamplingTest {
                 .as("the constraint allows a token after %s", prefix)
                 .isNotNull();
         double[] next = shaping.probabilities(constrained, 0);
-        int length = session.length();
+        int cached = session.length();
         for (int token = 0; token < next.length; token++) {
             if (next[token] == 0) {
                 continue;
@@ -216,11 +261,11 @@ class SpeculativeServerSamplingTest {
                 law.merge(spelled(model, prefix), joint, Double::sum);
                 continue;
             }
-            if (continuation.size() == TOKENS) {
+            if (continuation.size() == length) {
                 law.merge(spelled(model, continuation), joint, Double::sum);
                 continue;
             }
-            session.truncate(length);
+            session.truncate(cached);
             float[] after = session.append(token).last();
             ChainShaping shapingAfter = shaping.copy();
             shapingAfter.accept(token);
@@ -229,7 +274,7 @@ class SpeculativeServerSamplingTest {
                 constraintAfter = constraint.copy();
                 constraintAfter.accept(token);
             }
-            extend(model, session, shapingAfter, constraintAfter, after, continuation, joint, law);
+            extend(model, session, shapingAfter, constraintAfter, after, continuation, joint, length, law);
         }
     }
 

@@ -44,7 +44,9 @@ final class Sequence {
     private final BitSet allowedTokens;
     private final int vocabulary;
     private final SequenceSpeculation speculation;
-    private int[] pendingTokens;
+    /** The step to run next (plain decoding, the prompt), or the one just run. */
+    private StepInput step;
+
     private boolean prefilled;
     private int generated;
     private boolean finished;
@@ -77,8 +79,9 @@ final class Sequence {
         this.constraint = request.constraint();
         this.maskedLogits = constraint == null ? null : new float[vocabulary];
         this.allowedTokens = constraint == null ? null : new BitSet(vocabulary);
-        this.pendingTokens = request.promptTokens().clone();
-        for (int token : pendingTokens) {
+        int[] prompt = request.promptTokens().clone();
+        this.step = new StepInput(session, prompt, request.echoPrompt());
+        for (int token : prompt) {
             chain.accept(token); // penalties and DRY see the prompt, as in llama.cpp (and Generator)
         }
         boolean speculative = request.speculation().enabled() && SequenceSpeculation.unsupportedReason(chain) == null;
@@ -106,11 +109,9 @@ final class Sequence {
             return null;
         }
         if (speculation != null && prefilled) {
-            int room = session.contextLength() - session.length() - 1;
-            pendingTokens = speculation.stepTokens(request.maxTokens() - generated, room);
-            return new StepInput(session, pendingTokens, pendingTokens.length > 1);
+            step = speculation.step(session, request.maxTokens() - generated);
         }
-        return new StepInput(session, pendingTokens, !prefilled && request.echoPrompt());
+        return step;
     }
 
     boolean finished() {
@@ -152,8 +153,7 @@ final class Sequence {
             return;
         }
         if (speculation != null) {
-            int rejected = speculation.verify(pendingTokens, logits, prompt, this::emit);
-            session.truncate(session.length() - rejected);
+            speculation.verify(step, logits, prompt, this::emit);
             return;
         }
         float[] data = logits.data();
@@ -161,7 +161,7 @@ final class Sequence {
         int token = constraint == null ? chain.sample(data, offset) : sampleAllowed(data, offset);
         chain.accept(token);
         if (!emit(token, data, offset, chain.candidates())) {
-            pendingTokens = new int[] {token};
+            step = new StepInput(session, new int[] {token}, false);
         }
     }
 

@@ -12,12 +12,27 @@ import org.logitlab.speculative.DraftLength;
  * @param draftPMin stop drafting where the estimated acceptance of the whole draft falls below this (SpecDec++,
  *     {@link DraftLength}); 0 never stops early
  * @param lookupNgram longest n-gram prompt lookup matches
+ * @param treeNodes most nodes of a draft tree ({@link SpeculativeMode#TREE}, {@link SpeculativeMode#MULTI})
+ * @param drafts drafts of {@link SpeculativeMode#MULTI}
  */
-public record SpeculationSettings(SpeculativeMode mode, int draftMax, int draftMin, double draftPMin, int lookupNgram) {
+public record SpeculationSettings(
+        SpeculativeMode mode,
+        int draftMax,
+        int draftMin,
+        double draftPMin,
+        int lookupNgram,
+        int treeNodes,
+        int drafts) {
     /** Longest draft a sequence may ask for: every drafted token is a row of the shared forward pass. */
     public static final int MAXIMUM_DRAFT = 64;
 
     public static final int MAXIMUM_LOOKUP_NGRAM = 64;
+
+    /** Most tree nodes a sequence may ask for, for the same reason as {@link #MAXIMUM_DRAFT}. */
+    public static final int MAXIMUM_TREE_NODES = 64;
+
+    /** Most drafts of multi-draft mode: each is at least one node of the tree. */
+    public static final int MAXIMUM_DRAFTS = MAXIMUM_TREE_NODES;
 
     public SpeculationSettings {
         if (mode == null) {
@@ -37,11 +52,18 @@ public record SpeculationSettings(SpeculativeMode mode, int draftMax, int draftM
             throw new IllegalArgumentException(
                     "lookup n-gram must be in [1, " + MAXIMUM_LOOKUP_NGRAM + "], got " + lookupNgram);
         }
+        if (treeNodes < 1 || treeNodes > MAXIMUM_TREE_NODES) {
+            throw new IllegalArgumentException(
+                    "draft tree nodes must be in [1, " + MAXIMUM_TREE_NODES + "], got " + treeNodes);
+        }
+        if (drafts < 1 || drafts > MAXIMUM_DRAFTS) {
+            throw new IllegalArgumentException("drafts must be in [1, " + MAXIMUM_DRAFTS + "], got " + drafts);
+        }
     }
 
     /** Speculation off, with {@code generate}'s defaults for when a request turns it on. */
     public static SpeculationSettings off() {
-        return new SpeculationSettings(SpeculativeMode.OFF, 8, 0, 0.1, 3);
+        return new SpeculationSettings(SpeculativeMode.OFF, 8, 0, 0.1, 3, 24, 3);
     }
 
     public boolean enabled() {
@@ -49,11 +71,11 @@ public record SpeculationSettings(SpeculativeMode mode, int draftMax, int draftM
     }
 
     public SpeculationSettings withMode(SpeculativeMode newMode) {
-        return new SpeculationSettings(newMode, draftMax, draftMin, draftPMin, lookupNgram);
+        return new SpeculationSettings(newMode, draftMax, draftMin, draftPMin, lookupNgram, treeNodes, drafts);
     }
 
-    /** The library's draft length (a chain, so the tree budget is the depth). */
+    /** The library's draft length. */
     DraftLength draftLength() {
-        return new DraftLength(draftMax, draftMin, draftPMin, draftMax);
+        return new DraftLength(draftMax, draftMin, draftPMin, treeNodes);
     }
 }
