@@ -108,11 +108,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(
             names = "--draft-p-min",
-            defaultValue = "0.1",
             paramLabel = "P",
-            description = "Stop drafting when the draft's estimated acceptance falls below P; 0 = never"
-                    + " (default: ${DEFAULT-VALUE}).")
-    double draftPMin;
+            description = "Stop drafting when the draft's estimated acceptance falls below P; 0 = never (default: 0.1;"
+                    + " for lookup 0, drafting whenever the text has a match, as llama-lookup does).")
+    Double draftPMin;
 
     @Option(
             names = "--draft-tree-nodes",

@@ -17,7 +17,8 @@ public final class SpeculationFlags {
      * @param draftModel {@code --draft-model}, or null
      * @param draftMax {@code --draft-max}
      * @param draftMin {@code --draft-min}
-     * @param draftPMin {@code --draft-p-min}
+     * @param draftPMin {@code --draft-p-min}, or null for the default of the mode's drafter ({@link
+     *     org.logitlab.speculative.DraftLength#defaultPMin}), also for requests choosing another mode
      * @param lookupNgram {@code --lookup-ngram}
      * @param treeNodes {@code --draft-tree-nodes}
      * @param drafts {@code --drafts}
@@ -27,7 +28,7 @@ public final class SpeculationFlags {
             Path draftModel,
             int draftMax,
             int draftMin,
-            double draftPMin,
+            Double draftPMin,
             int lookupNgram,
             int treeNodes,
             int drafts) {
@@ -46,7 +47,7 @@ public final class SpeculationFlags {
             throw new IllegalArgumentException(
                     "--draft-min must be in [0, --draft-max = " + draftMax + "], got " + draftMin);
         }
-        if (!(draftPMin >= 0.0 && draftPMin <= 1.0)) {
+        if (draftPMin != null && !(draftPMin >= 0.0 && draftPMin <= 1.0)) {
             throw new IllegalArgumentException("--draft-p-min must be in [0, 1], got " + draftPMin);
         }
         if (lookupNgram < 1 || lookupNgram > SpeculationSettings.MAXIMUM_LOOKUP_NGRAM) {

@@ -73,6 +73,31 @@ class SpeculationFlagsTest {
                 .isFalse();
     }
 
+    /**
+     * Without --draft-p-min each mode gets the library's default for its drafter (DraftLength.defaultPMin): prompt
+     * lookup drafts whenever there is a match (0), the others stop at 0.1; a given value holds for every mode.
+     */
+    @Test
+    void draftPMinDefaultsToTheLibrarysDefaultOfTheModesDrafter() {
+        Path draftModel = SpeculativeServerGreedyTest.draftModel();
+        assertThat(SpeculationFlags.parse("lookup", null, 8, 0, null, 3, 24, 3).effectiveDraftPMin())
+                .isEqualTo(0.0);
+        assertThat(SpeculationFlags.parse("recycle", null, 8, 0, null, 3, 24, 3).effectiveDraftPMin())
+                .isEqualTo(0.1);
+        for (String mode : new String[] {"draft", "tree", "multi"}) {
+            assertThat(SpeculationFlags.parse(mode, draftModel, 8, 0, null, 3, 24, 3)
+                            .effectiveDraftPMin())
+                    .as(mode)
+                    .isEqualTo(0.1);
+        }
+        assertThat(SpeculationFlags.parse("lookup", null, 8, 0, 0.3, 3, 24, 3).effectiveDraftPMin())
+                .isEqualTo(0.3);
+        SpeculationSettings off = SpeculationFlags.parse(null, null, 8, 0, null, 3, 24, 3);
+        assertThat(off.withMode(SpeculativeMode.LOOKUP).effectiveDraftPMin()).isEqualTo(0.0);
+        assertThat(off.withMode(SpeculativeMode.RECYCLE).effectiveDraftPMin()).isEqualTo(0.1);
+        assertThat(SpeculationSettings.off()).isEqualTo(off);
+    }
+
     @Test
     void aDraftModelWithAnotherVocabularyFailsAtStartup() throws Exception {
         Path other = Path.of(

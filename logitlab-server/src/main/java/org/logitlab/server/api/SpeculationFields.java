@@ -28,7 +28,8 @@ final class SpeculationFields {
                 .orElse(defaults.mode());
         int draftMax = speculative.integer("draft_max", defaults.draftMax(), 1, SpeculationSettings.MAXIMUM_DRAFT);
         int draftMin = speculative.integer("draft_min", Math.min(defaults.draftMin(), draftMax), 0, draftMax);
-        double draftPMin = speculative.number("draft_p_min", 0.0, 1.0).orElse(defaults.draftPMin());
+        // absent: the server's --draft-p-min, or when it was not given the default of this request's mode
+        Double draftPMin = speculative.number("draft_p_min", 0.0, 1.0).orElse(defaults.draftPMin());
         int lookupNgram = speculative.integer(
                 "lookup_ngram", defaults.lookupNgram(), 1, SpeculationSettings.MAXIMUM_LOOKUP_NGRAM);
         int treeNodes = speculative.integer(

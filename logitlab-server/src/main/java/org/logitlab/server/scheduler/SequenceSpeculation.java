@@ -92,7 +92,7 @@ final class SequenceSpeculation {
         this.random = VerificationRound.randomFor(chain);
         this.constraint = constraint;
         this.endsGeneration = target.tokenizer()::isEndOfGeneration;
-        this.history = drafter.estimatesAcceptance() || settings.draftPMin() == 0.0
+        this.history = drafter.estimatesAcceptance() || settings.effectiveDraftPMin() == 0.0
                 ? null
                 : new AcceptanceHistory(settings.draftMax());
         this.counters = counters;
@@ -142,7 +142,7 @@ final class SequenceSpeculation {
         int room = session.contextLength() - session.length() - 1; // cache slots for draft nodes
         int depth = Math.min(settings.draftMax(), Math.min(remaining - 1, room));
         if (history != null && depth > 0) {
-            depth = history.depth(depth, settings.draftMin(), settings.draftPMin());
+            depth = history.depth(depth, settings.draftMin(), settings.effectiveDraftPMin());
         }
         // a chain's budget is its depth; a tree's is its node budget, bounded by the room left in the cache
         int nodes = settings.mode().draftsTrees() ? Math.min(room, settings.treeNodes()) : depth;

@@ -1,6 +1,9 @@
 package org.logitlab.server.scheduler;
 
 import org.logitlab.speculative.DraftLength;
+import org.logitlab.speculative.DraftModelDrafter;
+import org.logitlab.speculative.DrafterKind;
+import org.logitlab.speculative.PromptLookupDrafter;
 
 /**
  * A sequence's speculative decoding: the mode and how long drafts may be. Entry points (the serve flags, the
@@ -10,7 +13,8 @@ import org.logitlab.speculative.DraftLength;
  * @param draftMax longest draft per round
  * @param draftMin shortest draft before {@code draftPMin} may stop it
  * @param draftPMin stop drafting where the estimated acceptance of the whole draft falls below this (SpecDec++,
- *     {@link DraftLength}); 0 never stops early
+ *     {@link DraftLength}); 0 never stops early; null for the mode's default ({@link #effectiveDraftPMin()}), so a
+ *     request choosing another mode gets that mode's default unless a p-min was given
  * @param lookupNgram longest n-gram prompt lookup matches
  * @param treeNodes most nodes of a draft tree ({@link SpeculativeMode#TREE}, {@link SpeculativeMode#MULTI})
  * @param drafts drafts of {@link SpeculativeMode#MULTI}
@@ -19,7 +23,7 @@ public record SpeculationSettings(
         SpeculativeMode mode,
         int draftMax,
         int draftMin,
-        double draftPMin,
+        Double draftPMin,
         int lookupNgram,
         int treeNodes,
         int drafts) {
@@ -45,7 +49,7 @@ public record SpeculationSettings(
             throw new IllegalArgumentException(
                     "draft min must be in [0, draft max = " + draftMax + "], got " + draftMin);
         }
-        if (!(draftPMin >= 0.0 && draftPMin <= 1.0)) {
+        if (draftPMin != null && !(draftPMin >= 0.0 && draftPMin <= 1.0)) {
             throw new IllegalArgumentException("draft p-min must be in [0, 1], got " + draftPMin);
         }
         if (lookupNgram < 1 || lookupNgram > MAXIMUM_LOOKUP_NGRAM) {
@@ -63,7 +67,28 @@ public record SpeculationSettings(
 
     /** Speculation off, with {@code generate}'s defaults for when a request turns it on. */
     public static SpeculationSettings off() {
-        return new SpeculationSettings(SpeculativeMode.OFF, 8, 0, 0.1, 3, 24, 3);
+        return new SpeculationSettings(
+                SpeculativeMode.OFF,
+                DraftLength.DEFAULT_DRAFT_MAX,
+                DraftLength.DEFAULT_DRAFT_MIN,
+                null,
+                PromptLookupDrafter.DEFAULT_MAXIMUM_NGRAM,
+                DraftLength.DEFAULT_TREE_NODES,
+                DraftModelDrafter.DEFAULT_DRAFTS);
+    }
+
+    /** The p-min in force: the one given, else the library's default for the mode's kind of drafter. */
+    public double effectiveDraftPMin() {
+        return draftPMin != null ? draftPMin : DraftLength.defaultPMin(drafterKind(mode));
+    }
+
+    /** The kind of drafter {@code mode} uses (off drafts nothing; it is mapped only so that every mode has one). */
+    static DrafterKind drafterKind(SpeculativeMode mode) {
+        return switch (mode) {
+            case LOOKUP -> DrafterKind.PROMPT_LOOKUP;
+            case RECYCLE -> DrafterKind.TOKEN_RECYCLING;
+            case DRAFT, TREE, MULTI, OFF -> DrafterKind.DRAFT_MODEL;
+        };
     }
 
     public boolean enabled() {
@@ -76,6 +101,6 @@ public record SpeculationSettings(
 
     /** The library's draft length. */
     DraftLength draftLength() {
-        return new DraftLength(draftMax, draftMin, draftPMin, treeNodes);
+        return new DraftLength(draftMax, draftMin, effectiveDraftPMin(), treeNodes);
     }
 }
