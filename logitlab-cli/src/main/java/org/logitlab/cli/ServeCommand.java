@@ -1,6 +1,5 @@
 package org.logitlab.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.logitlab.model.Model;
@@ -76,69 +75,21 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
     long maxBodyBytes;
 
-    @Option(
-            names = "--spec",
-            paramLabel = "MODE",
-            description = "Speculative decoding for every request (a request may override it with its"
-                    + " 'speculative' field): lookup (prompt n-gram lookup), recycle (Token Recycling),"
-                    + " draft (--draft-model, one draft), tree (--draft-model, dynamic tree), multi (--draft-model,"
-                    + " --drafts drafts), off. Output is unchanged, also for constrained requests.")
-    String spec;
-
-    @Option(
-            names = "--draft-model",
-            paramLabel = "FILE",
-            description = "GGUF draft model sharing the target's vocabulary, for --spec draft, tree and multi (and"
-                    + " requests asking for them).")
-    Path draftModel;
-
-    @Option(
-            names = "--draft-max",
-            defaultValue = "8",
-            paramLabel = "N",
-            description = "Longest draft per round (default: ${DEFAULT-VALUE}).")
-    int draftMax;
-
-    @Option(
-            names = "--draft-min",
-            defaultValue = "0",
-            paramLabel = "N",
-            description = "Shortest draft before --draft-p-min may stop it (default: ${DEFAULT-VALUE}).")
-    int draftMin;
-
-    @Option(
-            names = "--draft-p-min",
-            paramLabel = "P",
-            description = "Stop drafting when the draft's estimated acceptance falls below P; 0 = never (default: 0.1;"
-                    + " for lookup 0, drafting whenever the text has a match, as llama-lookup does).")
-    Double draftPMin;
-
-    @Option(
-            names = "--draft-tree-nodes",
-            defaultValue = "24",
-            paramLabel = "N",
-            description = "Most nodes per draft tree (default: ${DEFAULT-VALUE}).")
-    int treeNodes;
-
-    @Option(
-            names = "--drafts",
-            defaultValue = "3",
-            paramLabel = "K",
-            description = "Drafts for --spec multi (default: ${DEFAULT-VALUE}).")
-    int drafts;
-
-    @Option(
-            names = "--lookup-ngram",
-            defaultValue = "3",
-            paramLabel = "N",
-            description = "Longest n-gram for --spec lookup (default: ${DEFAULT-VALUE}).")
-    int lookupNgram;
+    @Mixin
+    SpeculativeDecodingOptions speculative;
 
     @Override
     public Integer call() throws Exception {
         // flags are checked before the model is loaded, so a typo fails at once
-        SpeculationSettings speculation =
-                SpeculationFlags.parse(spec, draftModel, draftMax, draftMin, draftPMin, lookupNgram, treeNodes, drafts);
+        SpeculationSettings speculation = SpeculationFlags.parse(
+                speculative.mode,
+                speculative.draftModel,
+                speculative.draftMax,
+                speculative.draftMin,
+                speculative.draftPMin,
+                speculative.lookupNgram,
+                speculative.treeNodes,
+                speculative.drafts);
         threadOptions.apply();
         Model model = modelOptions.load();
         ServerConfig config;
@@ -153,7 +104,7 @@ final class ServeCommand implements Callable<Integer> {
                                     ? contextLength
                                     : model.config().contextLength(),
                             maxBodyBytes)
-                    .withSpeculation(speculation, draftModel);
+                    .withSpeculation(speculation, speculative.draftModel);
         } catch (RuntimeException e) {
             model.close();
             throw e;

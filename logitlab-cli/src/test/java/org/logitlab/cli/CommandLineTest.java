@@ -153,6 +153,36 @@ class CommandLineTest {
         assertThat(legacy.err()).contains("ggjt");
     }
 
+    /** One declaration of the speculative flags: generate's and serve's help show the same lines for them. */
+    @Test
+    void generateAndServeShareTheSpeculativeFlags() {
+        List<String> generate = speculativeHelp(run("generate", "--help").out());
+        List<String> serve = speculativeHelp(run("serve", "--help").out());
+        assertThat(generate)
+                .anyMatch(line -> line.contains("--draft-tree-nodes=N") && line.contains("(default: 24)"))
+                .anyMatch(line -> line.contains("--draft-p-min=P"))
+                .hasSizeGreaterThanOrEqualTo(9);
+        assertThat(serve).isEqualTo(generate);
+    }
+
+    /** The help lines of the speculative options (each option's line and its wrapped description). */
+    private static List<String> speculativeHelp(String help) {
+        List<String> lines = List.of(help.split("\n"));
+        List<String> speculative = new java.util.ArrayList<>();
+        boolean inside = false;
+        for (String line : lines) {
+            if (line.matches(" {0,8}-.*")) { // an option's first line; its wrapped description is indented further
+                inside = line.strip()
+                        .matches("--(spec|draft-model|draft-max|draft-min|draft-p-min|draft-tree-nodes|drafts"
+                                + "|lookup-ngram)=.*");
+            }
+            if (inside) {
+                speculative.add(line);
+            }
+        }
+        return speculative;
+    }
+
     @Test
     void serveRefusesBadSpeculativeFlagsBeforeStarting() {
         Run tree = run("serve", "--spec", "tree", "--port", "0");
