@@ -1,6 +1,5 @@
 package org.logitlab.cli;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.logitlab.model.Model;
@@ -76,55 +75,21 @@ final class ServeCommand implements Callable<Integer> {
             description = "Largest request body accepted (default: ${DEFAULT-VALUE}).")
     long maxBodyBytes;
 
-    @Option(
-            names = "--spec",
-            paramLabel = "MODE",
-            description = "Speculative decoding for every request (a request may override it with its"
-                    + " 'speculative' field): lookup (prompt n-gram lookup), recycle (Token Recycling),"
-                    + " draft (--draft-model), off. Output is unchanged; tree and multi are generate-only.")
-    String spec;
-
-    @Option(
-            names = "--draft-model",
-            paramLabel = "FILE",
-            description = "GGUF draft model sharing the target's vocabulary, for --spec draft (and requests asking"
-                    + " for it).")
-    Path draftModel;
-
-    @Option(
-            names = "--draft-max",
-            defaultValue = "8",
-            paramLabel = "N",
-            description = "Longest draft per round (default: ${DEFAULT-VALUE}).")
-    int draftMax;
-
-    @Option(
-            names = "--draft-min",
-            defaultValue = "0",
-            paramLabel = "N",
-            description = "Shortest draft before --draft-p-min may stop it (default: ${DEFAULT-VALUE}).")
-    int draftMin;
-
-    @Option(
-            names = "--draft-p-min",
-            defaultValue = "0.1",
-            paramLabel = "P",
-            description = "Stop drafting when the draft's estimated acceptance falls below P; 0 = never"
-                    + " (default: ${DEFAULT-VALUE}).")
-    double draftPMin;
-
-    @Option(
-            names = "--lookup-ngram",
-            defaultValue = "3",
-            paramLabel = "N",
-            description = "Longest n-gram for --spec lookup (default: ${DEFAULT-VALUE}).")
-    int lookupNgram;
+    @Mixin
+    SpeculativeDecodingOptions speculative;
 
     @Override
     public Integer call() throws Exception {
         // flags are checked before the model is loaded, so a typo fails at once
-        SpeculationSettings speculation =
-                SpeculationFlags.parse(spec, draftModel, draftMax, draftMin, draftPMin, lookupNgram);
+        SpeculationSettings speculation = SpeculationFlags.parse(
+                speculative.mode,
+                speculative.draftModel,
+                speculative.draftMax,
+                speculative.draftMin,
+                speculative.draftPMin,
+                speculative.lookupNgram,
+                speculative.treeNodes,
+                speculative.drafts);
         threadOptions.apply();
         Model model = modelOptions.load();
         ServerConfig config;
@@ -139,7 +104,7 @@ final class ServeCommand implements Callable<Integer> {
                                     ? contextLength
                                     : model.config().contextLength(),
                             maxBodyBytes)
-                    .withSpeculation(speculation, draftModel);
+                    .withSpeculation(speculation, speculative.draftModel);
         } catch (RuntimeException e) {
             model.close();
             throw e;

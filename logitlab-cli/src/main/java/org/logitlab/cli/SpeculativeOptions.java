@@ -3,7 +3,6 @@ package org.logitlab.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.logitlab.constraint.Constraint;
@@ -15,6 +14,7 @@ import org.logitlab.sampling.SamplerChain;
 import org.logitlab.speculative.DraftLength;
 import org.logitlab.speculative.DraftModelDrafter;
 import org.logitlab.speculative.Drafter;
+import org.logitlab.speculative.DrafterKind;
 import org.logitlab.speculative.PromptLookupDrafter;
 import org.logitlab.speculative.RecursiveRejectionVerifier;
 import org.logitlab.speculative.SpeculativeGenerator;
@@ -22,69 +22,18 @@ import org.logitlab.speculative.SpeculativeSamplingVerifier;
 import org.logitlab.speculative.SpeculativeStatistics;
 import org.logitlab.speculative.TokenRecyclingDrafter;
 import org.logitlab.speculative.Verifier;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code generate}'s speculative-decoding flags. Without {@code --spec} generation is plain; with it the
+ * {@code generate}'s speculative decoding: the flags it shares with {@code serve} ({@link
+ * SpeculativeDecodingOptions}) and {@code --compare}. Without {@code --spec} generation is plain; with it the
  * output is the same (token for token at --temp 0, in distribution otherwise), also under --grammar,
  * --json-schema or --regex, and statistics go to stderr (and into --json).
  */
 final class SpeculativeOptions {
-    @Option(
-            names = "--spec",
-            paramLabel = "MODE",
-            description = "Speculative decoding: draft (draft model, one draft), tree (draft model, dynamic tree),"
-                    + " multi (draft model, --drafts drafts), lookup (prompt n-gram lookup), recycle (Token Recycling)."
-                    + " Combines with --grammar/--json-schema/--regex: same output as without --spec.")
-    String mode;
-
-    @Option(
-            names = "--draft-model",
-            paramLabel = "FILE",
-            description = "GGUF draft model sharing the target's vocabulary.")
-    Path draftModel;
-
-    @Option(
-            names = "--draft-max",
-            defaultValue = "8",
-            paramLabel = "N",
-            description = "Longest draft (default: ${DEFAULT-VALUE}).")
-    int draftMax;
-
-    @Option(
-            names = "--draft-min",
-            defaultValue = "0",
-            paramLabel = "N",
-            description = "Shortest draft before --draft-p-min may stop it (default: ${DEFAULT-VALUE}).")
-    int draftMin;
-
-    @Option(
-            names = "--draft-p-min",
-            paramLabel = "P",
-            description = "Stop drafting when the draft's estimated acceptance falls below P; 0 = never (default: 0.1;"
-                    + " for lookup 0, drafting whenever the text has a match, as llama-lookup does).")
-    Double draftPMin;
-
-    @Option(
-            names = "--draft-tree-nodes",
-            defaultValue = "24",
-            paramLabel = "N",
-            description = "Most nodes per draft tree (default: ${DEFAULT-VALUE}).")
-    int treeNodes;
-
-    @Option(
-            names = "--drafts",
-            defaultValue = "3",
-            paramLabel = "K",
-            description = "Drafts for --spec multi (default: ${DEFAULT-VALUE}).")
-    int drafts;
-
-    @Option(
-            names = "--lookup-ngram",
-            defaultValue = "3",
-            paramLabel = "N",
-            description = "Longest n-gram for --spec lookup (default: ${DEFAULT-VALUE}).")
-    int lookupNgram;
+    @Mixin
+    SpeculativeDecodingOptions options;
 
     @Option(
             names = "--compare",
@@ -96,7 +45,7 @@ final class SpeculativeOptions {
     private double plainSeconds = Double.NaN;
 
     boolean enabled() {
-        return mode != null;
+        return options.mode != null;
     }
 
     /**
@@ -113,21 +62,26 @@ final class SpeculativeOptions {
             int logprobs,
             Consumer<GeneratedToken> onToken)
             throws IOException {
-        CliValidation.requireAtLeast("--lookup-ngram", lookupNgram, 1);
-        CliValidation.requireAtLeast("--drafts", drafts, 1);
-        // Lookup drafts only where the text repeats, and there the whole continuation tends to be accepted: an
-        // average acceptance over all rounds would cut exactly those drafts short (measured: 1.32x vs 1.92x).
-        double pMin = draftPMin != null ? draftPMin : mode.equals("lookup") ? 0.0 : 0.1;
-        DraftLength length = new DraftLength(draftMax, draftMin, pMin, treeNodes);
+        String mode = options.mode;
+        CliValidation.requireAtLeast("--lookup-ngram", options.lookupNgram, 1);
+        CliValidation.requireAtLeast("--drafts", options.drafts, 1);
+        DrafterKind kind =
+                switch (mode) {
+                    case "lookup" -> DrafterKind.PROMPT_LOOKUP;
+                    case "recycle" -> DrafterKind.TOKEN_RECYCLING;
+                    case "draft", "tree", "multi" -> DrafterKind.DRAFT_MODEL;
+                    default ->
+                        throw new IllegalArgumentException(
+                                "--spec must be one of draft, tree, multi, lookup, recycle; got '" + mode + "'");
+                };
+        double pMin = options.draftPMin != null ? options.draftPMin : DraftLength.defaultPMin(kind);
+        DraftLength length = new DraftLength(options.draftMax, options.draftMin, pMin, options.treeNodes);
         Model draft = null;
-        if (mode.equals("draft") || mode.equals("tree") || mode.equals("multi")) {
-            if (draftModel == null) {
+        if (kind == DrafterKind.DRAFT_MODEL) {
+            if (options.draftModel == null) {
                 throw new IllegalArgumentException("--spec " + mode + " needs --draft-model FILE");
             }
-            draft = Model.load(draftModel);
-        } else if (!mode.equals("lookup") && !mode.equals("recycle")) {
-            throw new IllegalArgumentException(
-                    "--spec must be one of draft, tree, multi, lookup, recycle; got '" + mode + "'");
+            draft = Model.load(options.draftModel);
         }
         if (compare) {
             for (int run = 0; run < 2; run++) {
@@ -161,8 +115,9 @@ final class SpeculativeOptions {
     }
 
     private Drafter drafter(Model model, Model draft, int context, DraftLength length) {
-        return switch (mode) {
-            case "lookup" -> new PromptLookupDrafter(lookupNgram, 1);
+        int drafts = options.drafts;
+        return switch (options.mode) {
+            case "lookup" -> new PromptLookupDrafter(options.lookupNgram, 1);
             case "recycle" -> TokenRecyclingDrafter.withDefaults(model.config().vocabularySize());
             case "draft" -> new DraftModelDrafter(model, draft, context, DraftModelDrafter.Shape.CHAIN, length, drafts);
             case "tree" -> new DraftModelDrafter(model, draft, context, DraftModelDrafter.Shape.TREE, length, drafts);
@@ -171,7 +126,7 @@ final class SpeculativeOptions {
     }
 
     private Verifier verifier() {
-        return mode.equals("lookup") || mode.equals("draft")
+        return options.mode.equals("lookup") || options.mode.equals("draft")
                 ? new SpeculativeSamplingVerifier()
                 : new RecursiveRejectionVerifier();
     }
@@ -181,7 +136,7 @@ final class SpeculativeOptions {
                 Locale.ROOT,
                 "spec %s: acceptance %.3f, mean accepted length %.2f, %d target forward passes for %d tokens (%.2f tokens/pass),"
                         + " %.1f tokens/s%s",
-                mode,
+                options.mode,
                 statistics.acceptanceRate(),
                 statistics.meanAcceptedLength(),
                 statistics.targetForwardPasses(),
@@ -199,7 +154,7 @@ final class SpeculativeOptions {
 
     void addJson(ObjectNode root) {
         ObjectNode node = root.putObject("speculative");
-        node.put("mode", mode);
+        node.put("mode", options.mode);
         node.put("drafted_tokens", statistics.draftedTokens());
         node.put("accepted_tokens", statistics.acceptedTokens());
         node.put("acceptance_rate", statistics.acceptanceRate());

@@ -153,11 +153,47 @@ class CommandLineTest {
         assertThat(legacy.err()).contains("ggjt");
     }
 
+    /** One declaration of the speculative flags: generate's and serve's help show the same lines for them. */
+    @Test
+    void generateAndServeShareTheSpeculativeFlags() {
+        List<String> generate = speculativeHelp(run("generate", "--help").out());
+        List<String> serve = speculativeHelp(run("serve", "--help").out());
+        assertThat(generate)
+                .anyMatch(line -> line.contains("--draft-tree-nodes=N") && line.contains("(default: 24)"))
+                .anyMatch(line -> line.contains("--draft-p-min=P"))
+                .hasSizeGreaterThanOrEqualTo(9);
+        assertThat(serve).isEqualTo(generate);
+    }
+
+    /** The help lines of the speculative options (each option's line and its wrapped description). */
+    private static List<String> speculativeHelp(String help) {
+        List<String> lines = List.of(help.split("\n"));
+        List<String> speculative = new java.util.ArrayList<>();
+        boolean inside = false;
+        for (String line : lines) {
+            if (line.matches(" {0,8}-.*")) { // an option's first line; its wrapped description is indented further
+                inside = line.strip()
+                        .matches("--(spec|draft-model|draft-max|draft-min|draft-p-min|draft-tree-nodes|drafts"
+                                + "|lookup-ngram)=.*");
+            }
+            if (inside) {
+                speculative.add(line);
+            }
+        }
+        return speculative;
+    }
+
     @Test
     void serveRefusesBadSpeculativeFlagsBeforeStarting() {
         Run tree = run("serve", "--spec", "tree", "--port", "0");
         assertThat(tree.exitCode()).isEqualTo(2);
-        assertThat(tree.err()).contains("--spec tree is not supported by the server");
+        assertThat(tree.err()).contains("--spec tree needs --draft-model FILE");
+        Run treeNodes = run("serve", "--spec", "lookup", "--draft-tree-nodes", "0", "--port", "0");
+        assertThat(treeNodes.exitCode()).isEqualTo(2);
+        assertThat(treeNodes.err()).contains("--draft-tree-nodes").contains("got 0");
+        Run drafts = run("serve", "--spec", "lookup", "--drafts", "65", "--port", "0");
+        assertThat(drafts.exitCode()).isEqualTo(2);
+        assertThat(drafts.err()).contains("--drafts").contains("got 65");
         Run draftMax = run("serve", "--spec", "lookup", "--draft-max", "0", "--port", "0");
         assertThat(draftMax.exitCode()).isEqualTo(2);
         assertThat(draftMax.err()).contains("--draft-max").contains("got 0");
@@ -168,7 +204,9 @@ class CommandLineTest {
         assertThat(pMin.exitCode()).isEqualTo(2);
         assertThat(pMin.err()).contains("--draft-p-min").contains("got 2.0");
         Run help = run("serve", "--help");
-        assertThat(help.out()).contains("--spec=MODE", "--draft-model=FILE", "--lookup-ngram=N");
+        assertThat(help.out())
+                .contains(
+                        "--spec=MODE", "--draft-model=FILE", "--lookup-ngram=N", "--draft-tree-nodes=N", "--drafts=K");
     }
 
     @Test

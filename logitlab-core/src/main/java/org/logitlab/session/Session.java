@@ -81,17 +81,10 @@ public final class Session {
      * @return logits for every node, row i = distribution after node i given the sequence and i's ancestors
      */
     public Logits appendTree(int[] treeTokens, int[] parents) {
-        validate(treeTokens);
-        if (parents.length != treeTokens.length) {
-            throw new IllegalArgumentException(
-                    "parents has " + parents.length + " entries for " + treeTokens.length + " tree tokens");
-        }
-        int vocabulary = model.config().vocabularySize();
-        float[] logits = new float[treeTokens.length * vocabulary];
-        transformer.forward(scratch, cache, treeTokens, parents, length, logits, true);
-        pendingTreeTokens = treeTokens.clone();
-        pendingTreeParents = parents.clone();
-        return new Logits(length, treeTokens.length, vocabulary, logits);
+        SequenceInput input = prepareAppendTree(treeTokens, parents);
+        float[] logits = new float[treeTokens.length * model.config().vocabularySize()];
+        transformer.forward(scratch, java.util.List.of(input), new float[][] {logits});
+        return commitAppendTree(input, logits);
     }
 
     /**
@@ -151,6 +144,39 @@ public final class Session {
         pendingTreeTokens = null;
         pendingTreeParents = null;
         return new SequenceInput(cache, length, newTokens.clone(), null, allPositions);
+    }
+
+    /**
+     * This session's share of a batched pass over a token tree (validated; see {@link BatchedForward}): the same
+     * input {@link #appendTree} evaluates, with logits for every node.
+     */
+    SequenceInput prepareAppendTree(int[] treeTokens, int[] parents) {
+        validate(treeTokens);
+        if (parents == null || parents.length != treeTokens.length) {
+            throw new IllegalArgumentException("parents has " + (parents == null ? "no" : parents.length)
+                    + " entries for " + treeTokens.length + " tree tokens");
+        }
+        for (int node = 0; node < parents.length; node++) {
+            if (parents[node] < -1 || parents[node] >= node) {
+                throw new IllegalArgumentException(
+                        "parents[" + node + "] = " + parents[node] + " must be -1 or an earlier node");
+            }
+        }
+        pendingTreeTokens = null;
+        pendingTreeParents = null;
+        return new SequenceInput(cache, length, treeTokens.clone(), parents.clone(), true);
+    }
+
+    /**
+     * Records a tree a batched pass has evaluated: as after {@link #appendTree}, it is not part of the sequence until
+     * {@link #acceptTreePath} commits a path of it.
+     *
+     * @return logits for every node, row i = distribution after node i given the sequence and i's ancestors
+     */
+    Logits commitAppendTree(SequenceInput input, float[] logits) {
+        pendingTreeTokens = input.tokens();
+        pendingTreeParents = input.parents();
+        return new Logits(length, input.tokens().length, model.config().vocabularySize(), logits);
     }
 
     /** Records tokens a batched pass has evaluated into this session's cache. */

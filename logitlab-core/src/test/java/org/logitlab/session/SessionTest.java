@@ -139,6 +139,58 @@ class SessionTest {
                 .hasMessageContaining("parents[1] = 1");
     }
 
+    /**
+     * A tree request in a batch beside plain ones gives exactly {@link Session#appendTree}'s rows, and afterwards
+     * {@link Session#acceptTreePath} leaves the session exactly as after appendTree: same tokens, same next rows.
+     */
+    @Test
+    void batchedTreeRequestEqualsAppendTreeAndAcceptsPathsAlike() {
+        int[] prefix = {1, 403, 407};
+        int[] tree = {261, 378, 276, 100, 394};
+        int[] parents = {-1, 0, 0, -1, 2};
+        Session alone = model.newSession(64);
+        alone.append(prefix);
+        Logits expected = alone.appendTree(tree, parents);
+        Session batched = model.newSession(64);
+        batched.append(prefix);
+        Session other = model.newSession(64);
+        other.append(STORY);
+        BatchedForward batch = new BatchedForward(model);
+        List<Logits> results = batch.step(List.of(
+                new BatchedForward.Request(other, new int[] {394, 432}, true),
+                BatchedForward.Request.tree(batched, tree, parents)));
+        Logits actual = results.get(1);
+        assertThat(actual.positions()).isEqualTo(tree.length);
+        assertThat(actual.firstPosition()).isEqualTo(prefix.length);
+        assertThat(actual.data()).as("every node's row").containsExactly(expected.data());
+        assertThat(batched.length())
+                .as("the tree is not part of the sequence yet")
+                .isEqualTo(prefix.length);
+
+        alone.acceptTreePath(0, 2, 4);
+        batched.acceptTreePath(0, 2, 4);
+        assertThat(batched.tokens()).containsExactly(1, 403, 407, 261, 276, 394).isEqualTo(alone.tokens());
+        assertThat(batched.append(50).last()).containsExactly(alone.append(50).last());
+        assertThat(other.tokens()).endsWith(394, 432);
+        assertThatThrownBy(() -> batched.acceptTreePath(0)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void badTreeRequestsAreRefusedBeforeThePass() {
+        Session session = model.newSession(8);
+        session.append(1);
+        BatchedForward batch = new BatchedForward(model);
+        assertThatThrownBy(() ->
+                        batch.step(List.of(BatchedForward.Request.tree(session, new int[] {5, 6}, new int[] {-1, 1}))))
+                .hasMessageContaining("parents[1] = 1");
+        assertThatThrownBy(() ->
+                        batch.step(List.of(BatchedForward.Request.tree(session, new int[] {5, 6}, new int[] {-1}))))
+                .hasMessageContaining("parents has 1 entries for 2 tree tokens");
+        assertThatThrownBy(() -> new BatchedForward.Request(session, new int[] {5}, new int[] {-1}, false))
+                .hasMessageContaining("allPositions must be true");
+        assertThat(session.length()).isEqualTo(1);
+    }
+
     @Test
     void batchedForwardOfSeveralSessionsEqualsEachAlone() {
         Session prefill = model.newSession(64);

@@ -30,8 +30,11 @@ import org.logitlab.tokenizer.Tokenizer;
  * from norm(max(0, p − q)), which gives q's mass on forbidden tokens no weight (there p − q ≤ 0).
  */
 public final class DraftModelDrafter implements Drafter {
-    /** Most children per node in a dynamic tree. */
+    /** Most children per node in a dynamic tree (and drafts of {@link Shape#MULTI}). */
     private static final int MAXIMUM_BRANCHING = 4;
+
+    /** The default number of drafts of {@link Shape#MULTI}. */
+    public static final int DEFAULT_DRAFTS = 3;
 
     public enum Shape {
         CHAIN,
@@ -52,7 +55,7 @@ public final class DraftModelDrafter implements Drafter {
     }
 
     /**
-     * @param drafts number of drafts for {@link Shape#MULTI} (ignored otherwise)
+     * @param drafts number of drafts for {@link Shape#MULTI} (ignored otherwise; at most four are drafted)
      * @param draftTemperature divides the draft's raw logits before the chain's shaping (1 = unchanged); any
      *     value keeps the output lossless, it only moves q away from or towards p
      */

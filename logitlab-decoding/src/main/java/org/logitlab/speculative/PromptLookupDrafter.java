@@ -10,6 +10,9 @@ import java.util.Arrays;
  * point mass for the verifier.
  */
 public final class PromptLookupDrafter implements Drafter {
+    /** The default longest n-gram matched ({@code --lookup-ngram}). */
+    public static final int DEFAULT_MAXIMUM_NGRAM = 3;
+
     private final int maximumNgram;
     private final int minimumNgram;
 

@@ -49,7 +49,8 @@ public final class SpeculativeGenerator {
     }
 
     /**
-     * @param length draft length settings, or null for {@link DraftLength#defaults()}
+     * @param length draft length settings, or null for the defaults of the drafter's kind ({@link
+     *     DraftLength#defaults(DrafterKind)})
      * @param constraint grammar/JSON Schema/regex the output must follow, or null; applied as {@link
      *     Generator#Generator(Session, Tokenizer, SamplerChain, Constraint)} applies it, and advanced past every emitted
      *     token (single-owner, like the session)
@@ -71,7 +72,7 @@ public final class SpeculativeGenerator {
         this.chain = chain;
         this.drafter = drafter;
         this.verifier = verifier;
-        this.length = length == null ? DraftLength.defaults() : length;
+        this.length = length == null ? DraftLength.defaults(DrafterKind.of(drafter)) : length;
         this.constraint = constraint;
         this.random = VerificationRound.randomFor(chain);
     }

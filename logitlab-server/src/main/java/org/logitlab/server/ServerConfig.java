@@ -16,7 +16,8 @@ import org.logitlab.server.scheduler.SpeculativeMode;
  * @param maxBodyBytes largest accepted request body
  * @param speculation speculative decoding of every request that does not choose its own ({@link
  *     SpeculationFlags} reads it from the serve flags)
- * @param draftModel GGUF draft model for {@link SpeculativeMode#DRAFT}, loaded by the server; null for none
+ * @param draftModel GGUF draft model for the modes that {@link SpeculativeMode#needsDraftModel() need one}, loaded by
+ *     the server; null for none
  */
 public record ServerConfig(
         String host,
@@ -60,8 +61,8 @@ public record ServerConfig(
         if (speculation == null) {
             throw new IllegalArgumentException("speculation must not be null (use SpeculationSettings.off())");
         }
-        if (speculation.mode() == SpeculativeMode.DRAFT && draftModel == null) {
-            throw new IllegalArgumentException("--spec draft needs --draft-model FILE");
+        if (speculation.mode().needsDraftModel() && draftModel == null) {
+            throw new IllegalArgumentException("--spec " + speculation.mode().label() + " needs --draft-model FILE");
         }
     }
 

@@ -19,38 +19,83 @@ class SpeculationFlagsTest {
             delimiter = '|',
             nullValues = "null",
             value = {
-                "unknown mode|fast|8|0|0.1|3|--spec must be one of off, lookup, recycle, draft; got 'fast'",
-                "tree mode|tree|8|0|0.1|3|--spec tree is not supported by the server",
-                "multi mode|multi|8|0|0.1|3|--spec multi is not supported by the server",
-                "draft without a draft model|draft|8|0|0.1|3|--spec draft needs --draft-model FILE",
-                "draft-max zero|lookup|0|0|0.1|3|--draft-max must be in [1, 64], got 0",
-                "draft-max too large|lookup|65|0|0.1|3|--draft-max must be in [1, 64], got 65",
-                "draft-min negative|lookup|8|-1|0.1|3|--draft-min must be in [0, --draft-max = 8], got -1",
-                "draft-min above draft-max|recycle|4|5|0.1|3|--draft-min must be in [0, --draft-max = 4], got 5",
-                "draft-p-min above 1|lookup|8|0|1.5|3|--draft-p-min must be in [0, 1], got 1.5",
-                "draft-p-min NaN|lookup|8|0|NaN|3|--draft-p-min must be in [0, 1], got NaN",
-                "lookup-ngram zero|lookup|8|0|0.1|0|--lookup-ngram must be in [1, 64], got 0",
+                "unknown mode|fast|8|0|0.1|3|24|3|--spec must be one of off, lookup, recycle, draft, tree, multi; got 'fast'",
+                "draft without a draft model|draft|8|0|0.1|3|24|3|--spec draft needs --draft-model FILE",
+                "tree without a draft model|tree|8|0|0.1|3|24|3|--spec tree needs --draft-model FILE",
+                "multi without a draft model|multi|8|0|0.1|3|24|3|--spec multi needs --draft-model FILE",
+                "draft-max zero|lookup|0|0|0.1|3|24|3|--draft-max must be in [1, 64], got 0",
+                "draft-max too large|lookup|65|0|0.1|3|24|3|--draft-max must be in [1, 64], got 65",
+                "draft-min negative|lookup|8|-1|0.1|3|24|3|--draft-min must be in [0, --draft-max = 8], got -1",
+                "draft-min above draft-max|recycle|4|5|0.1|3|24|3|--draft-min must be in [0, --draft-max = 4], got 5",
+                "draft-p-min above 1|lookup|8|0|1.5|3|24|3|--draft-p-min must be in [0, 1], got 1.5",
+                "draft-p-min NaN|lookup|8|0|NaN|3|24|3|--draft-p-min must be in [0, 1], got NaN",
+                "lookup-ngram zero|lookup|8|0|0.1|0|24|3|--lookup-ngram must be in [1, 64], got 0",
+                "draft-tree-nodes zero|lookup|8|0|0.1|3|0|3|--draft-tree-nodes must be in [1, 64], got 0",
+                "draft-tree-nodes too large|lookup|8|0|0.1|3|65|3|--draft-tree-nodes must be in [1, 64], got 65",
+                "drafts zero|lookup|8|0|0.1|3|24|0|--drafts must be in [1, 64], got 0",
+                "drafts too large|lookup|8|0|0.1|3|24|65|--drafts must be in [1, 64], got 65",
             })
     void badFlagValuesAreRefusedNamingFlagAndValue(
-            String name, String spec, int draftMax, int draftMin, double draftPMin, int lookupNgram, String message) {
-        assertThatThrownBy(() -> SpeculationFlags.parse(spec, null, draftMax, draftMin, draftPMin, lookupNgram))
+            String name,
+            String spec,
+            int draftMax,
+            int draftMin,
+            double draftPMin,
+            int lookupNgram,
+            int treeNodes,
+            int drafts,
+            String message) {
+        assertThatThrownBy(() -> SpeculationFlags.parse(
+                        spec, null, draftMax, draftMin, draftPMin, lookupNgram, treeNodes, drafts))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
     }
 
     @Test
     void aMissingDraftModelFileIsNamed() {
-        assertThatThrownBy(() -> SpeculationFlags.parse("draft", Path.of("/no/such/draft.gguf"), 8, 0, 0.1, 3))
+        assertThatThrownBy(() -> SpeculationFlags.parse("draft", Path.of("/no/such/draft.gguf"), 8, 0, 0.1, 3, 24, 3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--draft-model /no/such/draft.gguf");
     }
 
     @Test
     void goodFlagsGiveTheirSettingsAndNoFlagMeansOff() {
-        assertThat(SpeculationFlags.parse("recycle", null, 6, 2, 0.25, 4))
-                .isEqualTo(new SpeculationSettings(SpeculativeMode.RECYCLE, 6, 2, 0.25, 4));
-        assertThat(SpeculationFlags.parse(null, null, 8, 0, 0.1, 3).enabled()).isFalse();
-        assertThat(SpeculationFlags.parse("off", null, 8, 0, 0.1, 3).enabled()).isFalse();
+        assertThat(SpeculationFlags.parse("recycle", null, 6, 2, 0.25, 4, 24, 3))
+                .isEqualTo(new SpeculationSettings(SpeculativeMode.RECYCLE, 6, 2, 0.25, 4, 24, 3));
+        Path draftModel = SpeculativeServerGreedyTest.draftModel();
+        assertThat(SpeculationFlags.parse("tree", draftModel, 5, 1, 0.05, 3, 16, 2))
+                .isEqualTo(new SpeculationSettings(SpeculativeMode.TREE, 5, 1, 0.05, 3, 16, 2));
+        assertThat(SpeculationFlags.parse("multi", draftModel, 4, 0, 0.1, 3, 24, 5))
+                .isEqualTo(new SpeculationSettings(SpeculativeMode.MULTI, 4, 0, 0.1, 3, 24, 5));
+        assertThat(SpeculationFlags.parse(null, null, 8, 0, 0.1, 3, 24, 3).enabled())
+                .isFalse();
+        assertThat(SpeculationFlags.parse("off", null, 8, 0, 0.1, 3, 24, 3).enabled())
+                .isFalse();
+    }
+
+    /**
+     * Without --draft-p-min each mode gets the library's default for its drafter (DraftLength.defaultPMin): prompt
+     * lookup drafts whenever there is a match (0), the others stop at 0.1; a given value holds for every mode.
+     */
+    @Test
+    void draftPMinDefaultsToTheLibrarysDefaultOfTheModesDrafter() {
+        Path draftModel = SpeculativeServerGreedyTest.draftModel();
+        assertThat(SpeculationFlags.parse("lookup", null, 8, 0, null, 3, 24, 3).effectiveDraftPMin())
+                .isEqualTo(0.0);
+        assertThat(SpeculationFlags.parse("recycle", null, 8, 0, null, 3, 24, 3).effectiveDraftPMin())
+                .isEqualTo(0.1);
+        for (String mode : new String[] {"draft", "tree", "multi"}) {
+            assertThat(SpeculationFlags.parse(mode, draftModel, 8, 0, null, 3, 24, 3)
+                            .effectiveDraftPMin())
+                    .as(mode)
+                    .isEqualTo(0.1);
+        }
+        assertThat(SpeculationFlags.parse("lookup", null, 8, 0, 0.3, 3, 24, 3).effectiveDraftPMin())
+                .isEqualTo(0.3);
+        SpeculationSettings off = SpeculationFlags.parse(null, null, 8, 0, null, 3, 24, 3);
+        assertThat(off.withMode(SpeculativeMode.LOOKUP).effectiveDraftPMin()).isEqualTo(0.0);
+        assertThat(off.withMode(SpeculativeMode.RECYCLE).effectiveDraftPMin()).isEqualTo(0.1);
+        assertThat(SpeculationSettings.off()).isEqualTo(off);
     }
 
     @Test
@@ -63,7 +108,7 @@ class SpeculationFlagsTest {
         assertThat(other).as("fixture").isRegularFile();
         ServerConfig config = TestServer.config()
                 .withPort(0)
-                .withSpeculation(SpeculationFlags.parse("draft", other, 8, 0, 0.1, 3), other);
+                .withSpeculation(SpeculationFlags.parse("draft", other, 8, 0, 0.1, 3, 24, 3), other);
         try (Model model = Model.loadEmbedded()) {
             assertThatThrownBy(() -> new LogitlabServer(model, config))
                     .isInstanceOf(IllegalArgumentException.class)

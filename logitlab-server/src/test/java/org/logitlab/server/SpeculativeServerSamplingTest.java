@@ -11,6 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.logitlab.constraint.Constraint;
+import org.logitlab.constraint.ConstraintMask;
+import org.logitlab.constraint.Constraints;
+import org.logitlab.constraint.TokenVocabularies;
 import org.logitlab.model.Model;
 import org.logitlab.sampling.SamplerChain;
 import org.logitlab.sampling.SamplerChains;
@@ -28,7 +32,11 @@ import org.logitlab.speculative.ChainShaping;
  * a)·P(c | a, b), computed from the target's own rows; the plain server must pass the same check, which shows
  * the law is the one plain sampling follows. Prompts and temperature are chosen so that about one draft in ten
  * is rejected: prompt lookup proposes point masses (residual = p without the draft), the draft model proposes
- * samples from its own q (residual = norm(max(0, p − q))).
+ * samples from its own q (residual = norm(max(0, p − q))). Tree and multi-draft servers draw four tokens: the round
+ * after the prompt's step verifies a tree two deep by recursive rejection (siblings drawn without replacement, each
+ * rejection narrowing the residual), then the bonus token or a plain draw. Under a regex constraint the law is that of
+ * plain constrained sampling (each row masked by the regex's state before the chain), and continuations must follow it
+ * too.
  */
 class SpeculativeServerSamplingTest {
     /** Lookup drafts " ball." after " red" and the target often disagrees at this temperature. */
@@ -36,8 +44,21 @@ class SpeculativeServerSamplingTest {
     /** The Q4_K_M draft model disagrees with the target here about once in ten drafts. */
     private static final String DRAFT_PROMPT = "Lily saw a big dog. Lily saw a big";
 
+    /**
+     * Constrained sampling (regexes as written inside the request's JSON): lookup's draft " ball." stays allowed among
+     * other words the target samples; the draft model's draws compete among words sharing a first token. Under them
+     * about one draft in fifteen is rejected.
+     */
+    private static final String LOOKUP_REGEX =
+            "( ball| bow| toy| top| car| cat| coat| rock| box| boat)( and| in| that)?\\\\.?";
+
+    private static final String DRAFT_REGEX = "( ball| bird| bug| box| boat| bus| bow| bed)( named| with| in)?\\\\.?";
+
     private static final double TEMPERATURE = 1.5;
     private static final int TOKENS = 3;
+    /** Trees: the first round after the prompt's step drafts two deep, so paths through accepted nodes are verified. */
+    private static final int TREE_TOKENS = 4;
+
     private static final int CHOICES = 64;
     private static final int REQUESTS = 16;
     private static final int SAMPLES = CHOICES * REQUESTS;
@@ -46,13 +67,20 @@ class SpeculativeServerSamplingTest {
     static TestServer plain;
     static TestServer lookup;
     static TestServer draft;
+    static TestServer tree;
+    static TestServer multi;
+    /** The plain server's samples per prompt, constraint and length, shared by the tests that compare against them. */
+    static final Map<String, Samples> plainSamples = new HashMap<>();
 
     @BeforeAll
     static void start() {
         plain = TestServer.start(TestServer.config().withParallel(16));
-        lookup = TestServer.start(config(SpeculationFlags.parse("lookup", null, 3, 0, 0.0, 3), null));
+        lookup = TestServer.start(config(SpeculationFlags.parse("lookup", null, 3, 0, 0.0, 3, 24, 3), null));
         java.nio.file.Path draftModel = SpeculativeServerGreedyTest.draftModel();
-        draft = TestServer.start(config(SpeculationFlags.parse("draft", draftModel, 3, 0, 0.0, 3), draftModel));
+        draft = TestServer.start(config(SpeculationFlags.parse("draft", draftModel, 3, 0, 0.0, 3, 24, 3), draftModel));
+        // full trees (p-min 0) of up to 8 nodes; multi: 3 drafts
+        tree = TestServer.start(config(SpeculationFlags.parse("tree", draftModel, 3, 0, 0.0, 3, 8, 3), draftModel));
+        multi = TestServer.start(config(SpeculationFlags.parse("multi", draftModel, 3, 0, 0.0, 3, 8, 3), draftModel));
     }
 
     private static ServerConfig config(SpeculationSettings settings, java.nio.file.Path draftModel) {
@@ -64,6 +92,8 @@ class SpeculativeServerSamplingTest {
         plain.close();
         lookup.close();
         draft.close();
+        tree.close();
+        multi.close();
     }
 
     private record Samples(Map<List<String>, Integer> counts, long drafted, long accepted) {}
@@ -72,13 +102,13 @@ class SpeculativeServerSamplingTest {
      * {@value #SAMPLES} continuations: {@value #REQUESTS} requests of n = {@value #CHOICES}, seeds differing per
      * choice. The prompt is echoed (its rows are scored in the same pass) only to read the tokens back.
      */
-    private static Samples sample(TestServer server, String prompt, int promptLength) {
+    private static Samples sample(TestServer server, String prompt, int promptLength, String regex, int length) {
         Map<List<String>, Integer> counts = new HashMap<>();
         long drafted = 0, accepted = 0;
         for (int request = 0; request < REQUESTS; request++) {
-            String body = "{\"prompt\":\"" + prompt + "\",\"max_tokens\":" + TOKENS + ",\"n\":" + CHOICES
+            String body = "{\"prompt\":\"" + prompt + "\",\"max_tokens\":" + length + ",\"n\":" + CHOICES
                     + ",\"temperature\":" + TEMPERATURE + ",\"top_k\":" + TOP_K + ",\"seed\":" + (request * CHOICES)
-                    + ",\"logprobs\":0,\"echo\":true}";
+                    + ",\"logprobs\":0,\"echo\":true" + (regex == null ? "" : ",\"regex\":\"" + regex + "\"") + "}";
             TestServer.Response response = server.post("/v1/completions", body);
             assertThat(response.status()).as(response.body()).isEqualTo(200);
             JsonNode json = response.json();
@@ -98,23 +128,67 @@ class SpeculativeServerSamplingTest {
 
     @Test
     void promptLookupContinuationsFollowPlainSampling() {
-        assertFollowsPlainSampling(lookup, "lookup", LOOKUP_PROMPT);
+        assertFollowsPlainSampling(lookup, "lookup", LOOKUP_PROMPT, null, TOKENS);
     }
 
     @Test
     void draftModelContinuationsFollowPlainSampling() {
-        assertFollowsPlainSampling(draft, "draft", DRAFT_PROMPT);
+        assertFollowsPlainSampling(draft, "draft", DRAFT_PROMPT, null, TOKENS);
     }
 
-    private static void assertFollowsPlainSampling(TestServer server, String name, String prompt) {
+    /**
+     * Draft trees verified by recursive rejection: up to four drawn siblings per node, without replacement, two deep.
+     */
+    @Test
+    void draftTreeContinuationsFollowPlainSampling() {
+        assertFollowsPlainSampling(tree, "tree", DRAFT_PROMPT, null, TREE_TOKENS);
+    }
+
+    @Test
+    void multiDraftContinuationsFollowPlainSampling() {
+        assertFollowsPlainSampling(multi, "multi", DRAFT_PROMPT, null, TREE_TOKENS);
+    }
+
+    /** Under a regex the law is plain constrained sampling's: every row masked by the regex's state, then shaped. */
+    @Test
+    void constrainedPromptLookupContinuationsFollowPlainConstrainedSampling() {
+        assertFollowsPlainSampling(lookup, "lookup", LOOKUP_PROMPT, LOOKUP_REGEX, TOKENS);
+    }
+
+    @Test
+    void constrainedDraftModelContinuationsFollowPlainConstrainedSampling() {
+        assertFollowsPlainSampling(draft, "draft", DRAFT_PROMPT, DRAFT_REGEX, TOKENS);
+    }
+
+    @Test
+    void constrainedDraftTreeContinuationsFollowPlainConstrainedSampling() {
+        assertFollowsPlainSampling(tree, "tree", DRAFT_PROMPT, DRAFT_REGEX, TREE_TOKENS);
+    }
+
+    @Test
+    void constrainedMultiDraftContinuationsFollowPlainConstrainedSampling() {
+        assertFollowsPlainSampling(multi, "multi", DRAFT_PROMPT, DRAFT_REGEX, TREE_TOKENS);
+    }
+
+    /**
+     * @param regex a regex constraint as written inside the request's JSON, or null
+     * @param length tokens per continuation
+     */
+    private static void assertFollowsPlainSampling(
+            TestServer server, String name, String prompt, String regex, int length) {
         Model model = plain.model;
         int[] promptTokens = model.tokenizer().encode(prompt, true, false);
-        Map<List<String>, Double> law = exactLaw(model, promptTokens);
+        Constraint constraint = regex == null
+                ? null
+                : Constraints.regex(regex.replace("\\\\", "\\"), TokenVocabularies.of(model.tokenizer()));
+        Map<List<String>, Double> law = exactLaw(model, promptTokens, constraint, length);
         assertThat(law.values().stream().mapToDouble(Double::doubleValue).sum())
                 .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6)); // candidates hold float probabilities
 
-        assertFollows(law, sample(plain, prompt, promptTokens.length).counts(), "plain");
-        Samples samples = sample(server, prompt, promptTokens.length);
+        Samples plainSample = plainSamples.computeIfAbsent(
+                prompt + "|" + regex + "|" + length, key -> sample(plain, prompt, promptTokens.length, regex, length));
+        assertFollows(law, plainSample.counts(), "plain");
+        Samples samples = sample(server, prompt, promptTokens.length, regex, length);
         assertFollows(law, samples.counts(), name);
         assertThat(samples.accepted())
                 .as("%s: drafts must be both accepted and rejected for the test to mean anything", name)
@@ -132,10 +206,10 @@ class SpeculativeServerSamplingTest {
     }
 
     /**
-     * The probability of every continuation of {@value #TOKENS} tokens (shorter when one ends the generation),
-     * keyed by the tokens as the server spells them, from the target's rows shaped by the request's chain.
+     * The probability of every continuation of {@code length} tokens (shorter when one ends the generation), keyed
+     * by the tokens as the server spells them, from the target's rows shaped by the request's chain.
      */
-    private static Map<List<String>, Double> exactLaw(Model model, int[] prompt) {
+    private static Map<List<String>, Double> exactLaw(Model model, int[] prompt, Constraint constraint, int length) {
         SamplerSettings settings = SamplerSettings.builder()
                 .temperature(TEMPERATURE)
                 .topP(1.0)
@@ -144,7 +218,7 @@ class SpeculativeServerSamplingTest {
                 .repeatLastN(-1)
                 .seed(0)
                 .build();
-        int context = prompt.length + TOKENS;
+        int context = prompt.length + length;
         SamplerChain chain = SamplerChains.create(settings, model.config().vocabularySize(), context);
         for (int token : prompt) {
             chain.accept(token);
@@ -152,20 +226,29 @@ class SpeculativeServerSamplingTest {
         Session session = model.newSession(context);
         Logits rows = session.append(prompt, false);
         Map<List<String>, Double> law = new HashMap<>();
-        extend(model, session, ChainShaping.of(chain), rows.data(), new ArrayList<>(), 1.0, law);
+        extend(model, session, ChainShaping.of(chain), constraint, rows.data(), new ArrayList<>(), 1.0, length, law);
         return law;
     }
 
+    /** @param constraint the constraint's state after the prompt and {@code prefix}, or null */
     private static void extend(
             Model model,
             Session session,
             ChainShaping shaping,
+            Constraint constraint,
             float[] row,
             List<Integer> prefix,
             double probability,
+            int length,
             Map<List<String>, Double> law) {
-        double[] next = shaping.probabilities(row, 0);
-        int length = session.length();
+        float[] constrained = constraint == null
+                ? row
+                : new ConstraintMask(model.config().vocabularySize()).masked(constraint, row, 0);
+        assertThat(constrained)
+                .as("the constraint allows a token after %s", prefix)
+                .isNotNull();
+        double[] next = shaping.probabilities(constrained, 0);
+        int cached = session.length();
         for (int token = 0; token < next.length; token++) {
             if (next[token] == 0) {
                 continue;
@@ -173,15 +256,25 @@ class SpeculativeServerSamplingTest {
             List<Integer> continuation = new ArrayList<>(prefix);
             continuation.add(token);
             double joint = probability * next[token];
-            if (continuation.size() == TOKENS || model.tokenizer().isEndOfGeneration(token)) {
+            if (model.tokenizer().isEndOfGeneration(token)) {
+                // the server reports no token for the end of generation (finish_reason "stop" says it)
+                law.merge(spelled(model, prefix), joint, Double::sum);
+                continue;
+            }
+            if (continuation.size() == length) {
                 law.merge(spelled(model, continuation), joint, Double::sum);
                 continue;
             }
-            session.truncate(length);
+            session.truncate(cached);
             float[] after = session.append(token).last();
             ChainShaping shapingAfter = shaping.copy();
             shapingAfter.accept(token);
-            extend(model, session, shapingAfter, after, continuation, joint, law);
+            Constraint constraintAfter = null;
+            if (constraint != null) {
+                constraintAfter = constraint.copy();
+                constraintAfter.accept(token);
+            }
+            extend(model, session, shapingAfter, constraintAfter, after, continuation, joint, length, law);
         }
     }
 

@@ -14,7 +14,8 @@ import org.logitlab.tokenizer.Tokenizer;
  * @param constraintVocabulary the tokens' bytes as grammar, regex and JSON Schema constraints match them; built
  *     once per model because it costs a pass over the whole vocabulary
  * @param speculation the server's speculative decoding (--spec and friends), the default of every request
- * @param draftModelLoaded whether a draft model was loaded (--draft-model), so requests may ask for 'draft'
+ * @param draftModelLoaded whether a draft model was loaded (--draft-model), so requests may ask for 'draft', 'tree'
+ *     and 'multi'
  */
 public record ServedModel(
         Model model,

@@ -5,9 +5,9 @@ import org.logitlab.server.scheduler.SpeculationSettings;
 import org.logitlab.server.scheduler.SpeculativeMode;
 
 /**
- * The logitlab extension {@code "speculative": {"mode", "draft_max", "draft_min", "draft_p_min",
- * "lookup_ngram"}}: a request's own speculative decoding, each field defaulting to the server's flags ({@code
- * --spec}, {@code --draft-max}, …). Speculation never changes the output, only how many tokens a forward pass
+ * The logitlab extension {@code "speculative": {"mode", "draft_max", "draft_min", "draft_p_min", "lookup_ngram",
+ * "draft_tree_nodes", "drafts"}}: a request's own speculative decoding, each field defaulting to the server's flags
+ * ({@code --spec}, {@code --draft-max}, …, {@code --draft-tree-nodes}, {@code --drafts}). Speculation never changes the output, only how many tokens a forward pass
  * yields, so this is a performance knob (e.g. {@code "mode": "off"} for a request known not to repeat itself).
  */
 final class SpeculationFields {
@@ -28,26 +28,24 @@ final class SpeculationFields {
                 .orElse(defaults.mode());
         int draftMax = speculative.integer("draft_max", defaults.draftMax(), 1, SpeculationSettings.MAXIMUM_DRAFT);
         int draftMin = speculative.integer("draft_min", Math.min(defaults.draftMin(), draftMax), 0, draftMax);
-        double draftPMin = speculative.number("draft_p_min", 0.0, 1.0).orElse(defaults.draftPMin());
+        // absent: the server's --draft-p-min, or when it was not given the default of this request's mode
+        Double draftPMin = speculative.number("draft_p_min", 0.0, 1.0).orElse(defaults.draftPMin());
         int lookupNgram = speculative.integer(
                 "lookup_ngram", defaults.lookupNgram(), 1, SpeculationSettings.MAXIMUM_LOOKUP_NGRAM);
+        int treeNodes = speculative.integer(
+                "draft_tree_nodes", defaults.treeNodes(), 1, SpeculationSettings.MAXIMUM_TREE_NODES);
+        int drafts = speculative.integer("drafts", defaults.drafts(), 1, SpeculationSettings.MAXIMUM_DRAFTS);
         speculative.rejectUnknown();
-        if (mode == SpeculativeMode.DRAFT && !served.draftModelLoaded()) {
+        if (mode.needsDraftModel() && !served.draftModelLoaded()) {
             throw ApiException.invalid(
                     speculative.path("mode"),
-                    "'" + speculative.path("mode") + "' 'draft' needs a draft model: start the server with"
-                            + " --draft-model FILE");
+                    "'" + speculative.path("mode") + "' '" + mode.label() + "' needs a draft model: start the server"
+                            + " with --draft-model FILE");
         }
-        return new SpeculationSettings(mode, draftMax, draftMin, draftPMin, lookupNgram);
+        return new SpeculationSettings(mode, draftMax, draftMin, draftPMin, lookupNgram, treeNodes, drafts);
     }
 
     private static SpeculativeMode mode(String label, String path) {
-        if (label.equals("tree") || label.equals("multi")) {
-            throw ApiException.notSupported(
-                    path,
-                    "'" + path + "' '" + label + "' (draft trees need tree attention, which the server's batched"
-                            + " forward pass does not run; use 'draft', 'lookup' or 'recycle')");
-        }
         SpeculativeMode mode = SpeculativeMode.parse(label);
         if (mode == null) {
             throw ApiException.invalid(

@@ -6,7 +6,7 @@ import org.logitlab.session.Logits;
 /**
  * Runs one engine step: the next forward pass of every active sequence. The {@link Scheduler} collects, per
  * step, each active session with the tokens it must evaluate (a whole prompt for a sequence that just joined,
- * one sampled token otherwise) and hands them over together, so an implementation may pack them into one
+ * one sampled token otherwise, with a speculative draft or draft tree after it) and hands them over together, so an implementation may pack them into one
  * multi-sequence batched forward pass ({@link MultiSequenceBatchStepper}, the default); {@link SequentialBatchStepper} runs them in
  * turn.
  *

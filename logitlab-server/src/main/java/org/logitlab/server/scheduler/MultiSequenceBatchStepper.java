@@ -8,8 +8,9 @@ import org.logitlab.session.Logits;
 
 /**
  * The server's default {@link BatchStepper}: every active sequence's tokens (prompts being prefilled and
- * single decode tokens alike) go through ONE forward pass of the engine ({@link BatchedForward}), so each
- * weight matrix is read once per step for all of them. Results equal running each sequence alone.
+ * single decode tokens, speculative drafts and draft trees alike) go through ONE forward pass of the engine ({@link
+ * BatchedForward}), so each weight matrix is read once per step for all of them. Results equal running each sequence
+ * alone.
  */
 public final class MultiSequenceBatchStepper implements BatchStepper {
     private final BatchedForward batch;
@@ -22,7 +23,8 @@ public final class MultiSequenceBatchStepper implements BatchStepper {
     public List<Logits> step(List<StepInput> inputs) {
         List<BatchedForward.Request> requests = new ArrayList<>(inputs.size());
         for (StepInput input : inputs) {
-            requests.add(new BatchedForward.Request(input.session(), input.tokens(), input.allPositions()));
+            requests.add(
+                    new BatchedForward.Request(input.session(), input.tokens(), input.parents(), input.allPositions()));
         }
         return batch.step(requests);
     }

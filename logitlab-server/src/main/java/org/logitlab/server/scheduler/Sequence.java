@@ -25,9 +25,11 @@ import org.logitlab.tokenizer.Tokenizer;
  * logit of −∞ before the chain runs, again as in {@code Generator}. Owned by the engine thread.
  *
  * <p>With speculation ({@link SequenceSpeculation}) a decode step evaluates the pending token plus a draft and may
- * emit several tokens; each is reported exactly as a plainly sampled one. Constrained sequences and chains
- * speculation cannot verify (Mirostat, XTC) decode plainly: the library does not yet compose constraints with
- * verification, and plain decoding is never wrong.
+ * emit several tokens; each is reported exactly as a plainly sampled one, also under a constraint (verification masks
+ * the target's rows by it as this class does). Chains speculation cannot verify (Mirostat, XTC) decode plainly.
+ *
+ * <p>Either way the constraint is advanced exactly once per emitted token: by {@link #sampleAllowed} when decoding
+ * plainly, by the speculation's verification otherwise.
  */
 final class Sequence {
     private final SequenceRequest request;
@@ -42,7 +44,9 @@ final class Sequence {
     private final BitSet allowedTokens;
     private final int vocabulary;
     private final SequenceSpeculation speculation;
-    private int[] pendingTokens;
+    /** The step to run next (plain decoding, the prompt), or the one just run. */
+    private StepInput step;
+
     private boolean prefilled;
     private int generated;
     private boolean finished;
@@ -75,19 +79,19 @@ final class Sequence {
         this.constraint = request.constraint();
         this.maskedLogits = constraint == null ? null : new float[vocabulary];
         this.allowedTokens = constraint == null ? null : new BitSet(vocabulary);
-        this.pendingTokens = request.promptTokens().clone();
-        for (int token : pendingTokens) {
+        int[] prompt = request.promptTokens().clone();
+        this.step = new StepInput(session, prompt, request.echoPrompt());
+        for (int token : prompt) {
             chain.accept(token); // penalties and DRY see the prompt, as in llama.cpp (and Generator)
         }
-        boolean speculative = request.speculation().enabled()
-                && constraint == null
-                && SequenceSpeculation.unsupportedReason(chain) == null;
+        boolean speculative = request.speculation().enabled() && SequenceSpeculation.unsupportedReason(chain) == null;
         this.speculation = speculative
                 ? new SequenceSpeculation(
                         request.speculation(),
                         model,
                         draftModel,
                         chain,
+                        constraint,
                         request.promptTokens(),
                         request.maxTokens(),
                         contextLength,
@@ -105,11 +109,9 @@ final class Sequence {
             return null;
         }
         if (speculation != null && prefilled) {
-            int room = session.contextLength() - session.length() - 1;
-            pendingTokens = speculation.stepTokens(request.maxTokens() - generated, room);
-            return new StepInput(session, pendingTokens, pendingTokens.length > 1);
+            step = speculation.step(session, request.maxTokens() - generated);
         }
-        return new StepInput(session, pendingTokens, !prefilled && request.echoPrompt());
+        return step;
     }
 
     boolean finished() {
@@ -146,26 +148,20 @@ final class Sequence {
                 return;
             }
         }
+        if (constraint != null && constraintExhausted()) {
+            finish("stop"); // the text is complete and nothing may follow it
+            return;
+        }
         if (speculation != null) {
-            int rejected = speculation.verify(pendingTokens, logits, prompt, this::emit);
-            session.truncate(session.length() - rejected);
+            speculation.verify(step, logits, prompt, this::emit);
             return;
         }
         float[] data = logits.data();
         int offset = logits.lastOffset();
-        int token;
-        if (constraint == null) {
-            token = chain.sample(data, offset);
-        } else {
-            token = sampleAllowed(data, offset);
-            if (token < 0) {
-                finish("stop"); // the text is complete and nothing may follow it
-                return;
-            }
-        }
+        int token = constraint == null ? chain.sample(data, offset) : sampleAllowed(data, offset);
         chain.accept(token);
         if (!emit(token, data, offset, chain.candidates())) {
-            pendingTokens = new int[] {token};
+            step = new StepInput(session, new int[] {token}, false);
         }
     }
 
@@ -197,23 +193,33 @@ final class Sequence {
                 || request.promptTokens().length + generated > session.contextLength()) {
             // the next token would need a cache position past the context (the pending token is not in it yet)
             finish("length");
+        } else if (constraint != null && constraintExhausted()) {
+            finish("stop"); // so a speculative round never asks for a row the constraint allows nothing in
         }
         return finished;
     }
 
     /**
+     * Whether the text is complete and the constraint allows no token after it, not even an end of generation (a
+     * vocabulary without one). Cheap unless the text is complete.
+     */
+    private boolean constraintExhausted() {
+        if (!constraint.isComplete()) {
+            return false;
+        }
+        constraint.allowedTokens(allowedTokens);
+        return allowedTokens.isEmpty();
+    }
+
+    /**
      * Samples from the model's distribution restricted to the constraint's language: the chain sees −∞ for every
      * disallowed token, exactly as {@link org.logitlab.generation.Generator} masks. The raw logits stay untouched,
-     * so reported log-probs are the unconstrained model's.
-     *
-     * @return the token, or −1 when the constraint allows none because the text is already complete
+     * so reported log-probs are the unconstrained model's. The text is not complete-and-exhausted here ({@link
+     * #consume} has finished such a sequence).
      */
     private int sampleAllowed(float[] data, int offset) {
         constraint.allowedTokens(allowedTokens);
         if (allowedTokens.isEmpty()) {
-            if (constraint.isComplete()) {
-                return -1;
-            }
             throw new IllegalStateException("the constraint allows no token after " + generated + " tokens");
         }
         Arrays.fill(maskedLogits, Float.NEGATIVE_INFINITY);

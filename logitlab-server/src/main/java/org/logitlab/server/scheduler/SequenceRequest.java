@@ -16,8 +16,8 @@ import org.logitlab.sampling.SamplerSettings;
  * @param stop stop sequences: generation ends before the first occurrence of any of them
  * @param constraint grammar/regex/JSON Schema the generated text must follow, or null; owned by this sequence
  *     alone (a request with several choices gives each its own copy)
- * @param speculation speculative decoding for this sequence (ignored, i.e. plain decoding, when a constraint is
- *     given or the sampler chain cannot be verified)
+ * @param speculation speculative decoding for this sequence, also under {@code constraint} (ignored, i.e. plain
+ *     decoding, when the sampler chain cannot be verified: Mirostat, XTC)
  */
 public record SequenceRequest(
         int choice,

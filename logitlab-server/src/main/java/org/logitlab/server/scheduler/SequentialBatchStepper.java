@@ -14,7 +14,10 @@ public final class SequentialBatchStepper implements BatchStepper {
     public List<Logits> step(List<StepInput> inputs) {
         List<Logits> outputs = new ArrayList<>(inputs.size());
         for (StepInput input : inputs) {
-            outputs.add(input.session().append(input.tokens(), input.allPositions()));
+            outputs.add(
+                    input.parents() == null
+                            ? input.session().append(input.tokens(), input.allPositions())
+                            : input.session().appendTree(input.tokens(), input.parents()));
         }
         return outputs;
     }

@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * How a sequence drafts tokens for speculative decoding in the server. Only linear drafts: the batched forward
- * pass evaluates each sequence's tokens with a causal mask, so the draft-tree modes of {@code generate} (tree,
- * multi), which need tree attention, are not offered here.
+ * How a sequence drafts tokens for speculative decoding in the server: {@code generate}'s modes. Linear drafts ride in
+ * the batched forward pass like any other tokens; draft trees (tree, multi) are evaluated in the same pass with a tree
+ * attention mask ({@link org.logitlab.session.BatchedForward.Request#tree}).
  */
 public enum SpeculativeMode {
     /** Plain decoding, one token per forward pass. */
@@ -17,7 +17,24 @@ public enum SpeculativeMode {
     /** Token Recycling (Luo et al. 2024), as one chain: each token's most likely successor seen so far. */
     RECYCLE,
     /** A smaller draft model sharing the target's vocabulary (Leviathan et al. 2023), one chain per round. */
-    DRAFT;
+    DRAFT,
+    /**
+     * The draft model grows a dynamic tree (DySpec, Xiong et al. 2024) of at most {@code draft_tree_nodes} nodes,
+     * verified by recursive rejection sampling (Jeon et al. 2024).
+     */
+    TREE,
+    /** The draft model proposes {@code drafts} drafts sharing only the root, verified by recursive rejection. */
+    MULTI;
+
+    /** Whether the mode drafts with the server's draft model ({@code --draft-model}). */
+    public boolean needsDraftModel() {
+        return this == DRAFT || this == TREE || this == MULTI;
+    }
+
+    /** Whether the mode drafts trees (verified by recursive rejection) rather than one chain. */
+    public boolean draftsTrees() {
+        return this == TREE || this == MULTI;
+    }
 
     /** The name used by {@code --spec} and the request field {@code speculative.mode}. */
     public String label() {

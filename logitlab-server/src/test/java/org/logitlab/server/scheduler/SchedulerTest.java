@@ -159,7 +159,7 @@ class SchedulerTest {
         int[] prompt = model.tokenizer()
                 .encode("Lily and Tom went to the park. Lily and Tom went to the park. Lily and Tom", true, false);
         SamplerSettings greedy = SamplerSettings.builder().temperature(0).build();
-        SpeculationSettings lookup = new SpeculationSettings(SpeculativeMode.LOOKUP, 6, 0, 0.0, 3);
+        SpeculationSettings lookup = new SpeculationSettings(SpeculativeMode.LOOKUP, 6, 0, 0.0, 3, 24, 3);
         SequenceRequest plain = new SequenceRequest(0, prompt, 40, greedy, 3, false, false, List.of());
         SequenceRequest speculative =
                 new SequenceRequest(0, prompt, 40, greedy, 3, false, false, List.of(), null, lookup);
