@@ -35,14 +35,22 @@ final class SpeculativeOptions {
     @Mixin
     SpeculativeDecodingOptions options;
 
+    /** Timed plain/speculative pairs of {@code --compare}, after one untimed warm-up run of each. */
+    static final int COMPARE_PAIRS = 3;
+
     @Option(
             names = "--compare",
-            description = "Also run plain decoding and report the speedup (each run twice, the warm one timed).")
+            description = "Also time plain decoding: after one warm-up run of each, plain and speculative runs"
+                    + " alternate (3 pairs) and the median speedup of the pairs is reported.")
     boolean compare;
 
     private SpeculativeStatistics statistics;
-    private double seconds;
-    private double plainSeconds = Double.NaN;
+    /** Tokens/s of the (last) speculative run, or the median over --compare's pairs. */
+    private double tokensPerSecond;
+    /** Median plain tokens/s and per-pair speedup of --compare; NaN without it. */
+    private double plainTokensPerSecond = Double.NaN;
+
+    private double speedup = Double.NaN;
 
     boolean enabled() {
         return options.mode != null;
@@ -83,16 +91,21 @@ final class SpeculativeOptions {
             }
             draft = Model.load(options.draftModel);
         }
-        if (compare) {
-            for (int run = 0; run < 2; run++) {
-                long start = System.nanoTime();
-                new Generator(model.newSession(context), model.tokenizer(), freshChain.get(), copy(constraint))
-                        .generate(prompt, maxTokens, logprobs, token -> {});
-                plainSeconds = (System.nanoTime() - start) / 1e9;
-            }
-        }
+        // With --compare: run 0 warms up both paths untimed, then plain and speculative alternate, so a slow spell
+        // of the machine or the JIT's progress hits both alike; speeds use each run's own token count (at T > 0
+        // plain and speculative runs may stop at different lengths).
+        int runs = compare ? 1 + COMPARE_PAIRS : 1;
+        double[] plainRates = new double[runs];
+        double[] rates = new double[runs];
         GenerationResult result = null;
-        for (int run = 0; run < (compare ? 2 : 1); run++) {
+        for (int run = 0; run < runs; run++) {
+            if (compare) {
+                long start = System.nanoTime();
+                GenerationResult plain = new Generator(
+                                model.newSession(context), model.tokenizer(), freshChain.get(), copy(constraint))
+                        .generate(prompt, maxTokens, logprobs, token -> {});
+                plainRates[run] = plain.tokens().size() / ((System.nanoTime() - start) / 1e9);
+            }
             SpeculativeGenerator generator = new SpeculativeGenerator(
                     model.newSession(context),
                     model.tokenizer(),
@@ -102,12 +115,30 @@ final class SpeculativeOptions {
                     length,
                     copy(constraint));
             long start = System.nanoTime();
-            boolean last = run == (compare ? 1 : 0);
+            boolean last = run == runs - 1;
             result = generator.generate(prompt, maxTokens, logprobs, last ? onToken : token -> {});
-            seconds = (System.nanoTime() - start) / 1e9;
+            rates[run] = result.tokens().size() / ((System.nanoTime() - start) / 1e9);
             statistics = generator.lastStatistics();
         }
+        if (compare) {
+            double[] ratios = new double[COMPARE_PAIRS];
+            for (int pair = 0; pair < COMPARE_PAIRS; pair++) {
+                ratios[pair] = rates[pair + 1] / plainRates[pair + 1];
+            }
+            speedup = median(ratios);
+            plainTokensPerSecond = median(java.util.Arrays.copyOfRange(plainRates, 1, runs));
+            tokensPerSecond = median(java.util.Arrays.copyOfRange(rates, 1, runs));
+        } else {
+            tokensPerSecond = rates[0];
+        }
         return result;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static Constraint copy(Constraint constraint) {
@@ -142,14 +173,15 @@ final class SpeculativeOptions {
                 statistics.targetForwardPasses(),
                 statistics.generatedTokens(),
                 statistics.tokensPerTargetPass(),
-                statistics.generatedTokens() / seconds,
-                Double.isNaN(plainSeconds)
+                tokensPerSecond,
+                Double.isNaN(speedup)
                         ? ""
                         : String.format(
                                 Locale.ROOT,
-                                "; plain %.1f tokens/s, speedup %.2fx",
-                                statistics.generatedTokens() / plainSeconds,
-                                plainSeconds / seconds)));
+                                "; plain %.1f tokens/s, speedup %.2fx (medians of %d alternating pairs)",
+                                plainTokensPerSecond,
+                                speedup,
+                                COMPARE_PAIRS)));
     }
 
     void addJson(ObjectNode root) {
@@ -160,10 +192,10 @@ final class SpeculativeOptions {
         node.put("acceptance_rate", statistics.acceptanceRate());
         node.put("mean_accepted_length", statistics.meanAcceptedLength());
         node.put("target_forward_passes", statistics.targetForwardPasses());
-        node.put("tokens_per_second", statistics.generatedTokens() / seconds);
-        if (!Double.isNaN(plainSeconds)) {
-            node.put("plain_tokens_per_second", statistics.generatedTokens() / plainSeconds);
-            node.put("speedup", plainSeconds / seconds);
+        node.put("tokens_per_second", tokensPerSecond);
+        if (!Double.isNaN(speedup)) {
+            node.put("plain_tokens_per_second", plainTokensPerSecond);
+            node.put("speedup", speedup);
         }
     }
 }
