@@ -40,7 +40,11 @@ class VerifierStatisticsTest {
         assertMatchesTarget(counts);
     }
 
-    /** Multi-draft: two root children drawn without replacement from q, each with one point-mass child. */
+    /**
+     * Multi-draft: two root children drawn without replacement from q, each with one point-mass child. Only x1 = 2
+     * is ever rejected here, leaving the residual δ_0, so whether x2 is judged against q or against q without x1
+     * makes no difference to the law; {@link RecursiveRejectionVerifierTest} pins that conditioning down.
+     */
     @Test
     void recursiveRejectionOverSampledSiblingsReproducesTargetPairs() {
         SplittableRandom random = new SplittableRandom(3);
