@@ -19,6 +19,9 @@ public final class Distribution {
     private final float[] logits;
     private final double inverseTemperature;
     private final double logSumExp;
+    /** E_p[log p] = −H, from the same pass as {@link #logSumExp}. */
+    private final double meanLogProb;
+
     private final int argmax;
     private Moments moments;
 
@@ -28,7 +31,9 @@ public final class Distribution {
     private Distribution(float[] logits, double inverseTemperature) {
         this.logits = logits;
         this.inverseTemperature = inverseTemperature;
-        this.logSumExp = LogSpace.logSumExp(logits, 0, logits.length, inverseTemperature);
+        double[] normaliserAndMean = LogSpace.logSumExpAndMeanLogProb(logits, 0, logits.length, inverseTemperature);
+        this.logSumExp = normaliserAndMean[0];
+        this.meanLogProb = normaliserAndMean[1];
         int best = 0;
         for (int i = 1; i < logits.length; i++) {
             if (logits[i] > logits[best]) {
@@ -182,10 +187,11 @@ public final class Distribution {
     }
 
     private Moments computeMoments() {
-        double[] moments = LogSpace.logProbMoments(logits, 0, logits.length, inverseTemperature, logSumExp);
-        double mean = moments[0];
-        double second = moments[1];
-        double fourth = moments[2];
+        double mean = meanLogProb;
+        double[] central =
+                LogSpace.logProbCentralMoments(logits, 0, logits.length, inverseTemperature, logSumExp, mean);
+        double second = central[0];
+        double fourth = central[1];
         // Rounding in the mean would leave ~1e-30 of spurious variance when every unmasked token is
         // equally likely; that case is detected exactly instead.
         double variance = allUnmaskedLogitsEqual() ? 0.0 : second;

@@ -80,25 +80,54 @@ public final class LogSpace {
     }
 
     /**
-     * Moments of the log-probability under its own distribution, for p_i = exp(scale · x_i − logSumExp):
-     * {mean, variance, fourth central moment} of log p, i.e. E_p[log p], E_p[(log p − μ)²], E_p[(log p − μ)⁴].
-     * Two passes (mean, then central moments), so no cancellation; masked tokens contribute nothing.
+     * log Σ exp(scale · x_i) and E_p[log p] of the distribution it normalises, in one pass: with t_i = scale · x_i − m
+     * (m the scaled maximum), S0 = Σ e^(t_i) and S1 = Σ t_i e^(t_i), the log-sum-exp is m + log S0 (the same sum,
+     * in the same order, as {@link #logSumExp}) and E_p[log p] = S1 / S0 − log S0, a weighted mean of non-positive
+     * t_i, so nothing cancels. Masked tokens add nothing.
+     *
+     * @return {log-sum-exp, E_p[log p]}; {−∞, NaN} when every entry is −∞
      */
-    static double[] logProbMoments(float[] values, int offset, int length, double scale, double logSumExp) {
-        return VECTORIZED
-                ? VectorLogSpace.logProbMoments(values, offset, length, scale, logSumExp)
-                : scalarLogProbMoments(values, offset, length, scale, logSumExp);
+    static double[] logSumExpAndMeanLogProb(float[] values, int offset, int length, double scale) {
+        double shift = (double) max(values, offset, length) * scale;
+        if (shift == Double.NEGATIVE_INFINITY) {
+            return new double[] {Double.NEGATIVE_INFINITY, Double.NaN};
+        }
+        double[] sums = VECTORIZED
+                ? VectorLogSpace.sumExpAndWeightedSum(values, offset, length, scale, shift)
+                : scalarSumExpAndWeightedSum(values, offset, length, scale, shift);
+        double logSum = Math.log(sums[0]);
+        return new double[] {shift + logSum, sums[1] / sums[0] - logSum};
     }
 
-    /** The reference loops the vector path is tested against. */
-    static double[] scalarLogProbMoments(float[] values, int offset, int length, double scale, double logSumExp) {
-        double mean = 0.0;
+    /** The reference loop the vector path is tested against: {Σ e^(t_i), Σ t_i e^(t_i)}, t_i = scale · x_i − shift. */
+    static double[] scalarSumExpAndWeightedSum(float[] values, int offset, int length, double scale, double shift) {
+        double sum = 0.0;
+        double weighted = 0.0;
         for (int i = offset, end = offset + length; i < end; i++) {
+            double t = values[i] * scale - shift;
+            double weight = Math.exp(t);
+            sum += weight;
             if (values[i] != Float.NEGATIVE_INFINITY) {
-                double logProbability = values[i] * scale - logSumExp;
-                mean += Math.exp(logProbability) * logProbability;
+                weighted += weight * t;
             }
         }
+        return new double[] {sum, weighted};
+    }
+
+    /**
+     * Central moments of log p under p, for p_i = exp(scale · x_i − logSumExp) with E_p[log p] = {@code mean}
+     * (see {@link #logSumExpAndMeanLogProb}): {E_p[(log p − μ)²], E_p[(log p − μ)⁴]}. Masked tokens add nothing.
+     */
+    static double[] logProbCentralMoments(
+            float[] values, int offset, int length, double scale, double logSumExp, double mean) {
+        return VECTORIZED
+                ? VectorLogSpace.logProbCentralMoments(values, offset, length, scale, logSumExp, mean)
+                : scalarLogProbCentralMoments(values, offset, length, scale, logSumExp, mean);
+    }
+
+    /** The reference loop the vector path is tested against. */
+    static double[] scalarLogProbCentralMoments(
+            float[] values, int offset, int length, double scale, double logSumExp, double mean) {
         double second = 0.0;
         double fourth = 0.0;
         for (int i = offset, end = offset + length; i < end; i++) {
@@ -110,7 +139,7 @@ public final class LogSpace {
                 fourth += probability * deviationSquared * deviationSquared;
             }
         }
-        return new double[] {mean, second, fourth};
+        return new double[] {second, fourth};
     }
 
     /** log Σ exp(x_i) over the row. */

@@ -76,25 +76,40 @@ final class VectorLogSpace {
     }
 
     /**
-     * {@link LogSpace#logProbMoments} in double lanes: the same two passes, exp built as in {@link #exp}, lanes
-     * summed in a fixed order (so reproducible whatever the JIT compiled). A masked token's log p is clamped to a
-     * finite value whose probability is 0, so it adds 0 rather than 0 · ∞.
+     * {@link LogSpace#scalarSumExpAndWeightedSum} in double lanes: the sum of exponentials is {@link #sumExp}'s, term
+     * for term and in the same order; t is clamped where exp underflows, so a masked token adds 0, not 0 · ∞.
      */
-    static double[] logProbMoments(float[] values, int offset, int length, double scale, double logSumExp) {
+    static double[] sumExpAndWeightedSum(float[] values, int offset, int length, double scale, double shift) {
         int lanes = DOUBLES.length();
-        int vectorEnd = length - length % lanes;
-        DoubleVector meanSum = DoubleVector.zero(DOUBLES);
-        for (int i = 0; i < vectorEnd; i += lanes) {
-            DoubleVector logProbability = logProbabilities(values, offset + i, scale, logSumExp);
-            meanSum = exp(logProbability).fma(logProbability, meanSum);
+        DoubleVector sum = DoubleVector.zero(DOUBLES);
+        DoubleVector weighted = DoubleVector.zero(DOUBLES);
+        int i = 0;
+        for (int upper = length - lanes + 1; i < upper; i += lanes) {
+            DoubleVector x = (DoubleVector)
+                    FloatVector.fromArray(HALF, values, offset + i).convertShape(VectorOperators.F2D, DOUBLES, 0);
+            DoubleVector t = x.mul(scale).sub(shift);
+            DoubleVector weight = exp(t);
+            sum = sum.add(weight);
+            weighted = weight.fma(t.max(UNDERFLOWED), weighted);
         }
-        double mean = sumLanes(meanSum);
-        for (int i = vectorEnd; i < length; i++) {
+        double total = sumLanes(sum);
+        double totalWeighted = sumLanes(weighted);
+        for (; i < length; i++) {
+            double t = values[offset + i] * scale - shift;
+            double weight = Math.exp(t);
+            total += weight;
             if (values[offset + i] != Float.NEGATIVE_INFINITY) {
-                double logProbability = values[offset + i] * scale - logSumExp;
-                mean += Math.exp(logProbability) * logProbability;
+                totalWeighted += weight * t;
             }
         }
+        return new double[] {total, totalWeighted};
+    }
+
+    /** {@link LogSpace#scalarLogProbCentralMoments} in double lanes, lanes summed in a fixed order. */
+    static double[] logProbCentralMoments(
+            float[] values, int offset, int length, double scale, double logSumExp, double mean) {
+        int lanes = DOUBLES.length();
+        int vectorEnd = length - length % lanes;
         DoubleVector secondSum = DoubleVector.zero(DOUBLES);
         DoubleVector fourthSum = DoubleVector.zero(DOUBLES);
         for (int i = 0; i < vectorEnd; i += lanes) {
@@ -116,7 +131,7 @@ final class VectorLogSpace {
                 fourth += probability * deviationSquared * deviationSquared;
             }
         }
-        return new double[] {mean, second, fourth};
+        return new double[] {second, fourth};
     }
 
     /** scale · x − logSumExp per lane, clamped below where exp underflows to 0 (−∞ for a masked token). */

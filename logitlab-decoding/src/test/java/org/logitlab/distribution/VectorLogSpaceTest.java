@@ -27,7 +27,7 @@ class VectorLogSpaceTest {
     }
 
     @Test
-    void vectorLogProbMomentsEqualTheScalarReference() {
+    void vectorSumsAndCentralMomentsEqualTheScalarReference() {
         SplittableRandom random = new SplittableRandom(23);
         for (int length : new int[] {1, 3, 7, 8, 9, 17, 511, 32000, 102_401}) {
             float[] values = new float[length + 3];
@@ -36,10 +36,28 @@ class VectorLogSpaceTest {
             }
             values[3] = 1.5f; // at least one unmasked token in the row
             for (double scale : new double[] {1.0, 0.7, 2.5}) {
+                double shift = LogSpace.max(values, 3, length) * scale;
+                double[] scalarSums = LogSpace.scalarSumExpAndWeightedSum(values, 3, length, scale, shift);
+                double[] vectorSums = VectorLogSpace.sumExpAndWeightedSum(values, 3, length, scale, shift);
+                // the sum of exponentials is sumExp's, bit for bit (other code normalises with LogSpace.logSumExp)
+                assertThat(vectorSums[0]).isEqualTo(VectorLogSpace.sumExp(values, 3, length, scale, shift));
                 double logSumExp = LogSpace.logSumExp(values, 3, length, scale);
-                double[] scalar = LogSpace.scalarLogProbMoments(values, 3, length, scale, logSumExp);
-                double[] vector = VectorLogSpace.logProbMoments(values, 3, length, scale, logSumExp);
-                for (int moment = 0; moment < 3; moment++) {
+                double mean = vectorSums[1] / vectorSums[0] - Math.log(vectorSums[0]);
+                double[] scalar = new double[] {scalarSums[0], scalarSums[1], 0, 0};
+                double[] vector = new double[] {vectorSums[0], vectorSums[1], 0, 0};
+                System.arraycopy(
+                        LogSpace.scalarLogProbCentralMoments(values, 3, length, scale, logSumExp, mean),
+                        0,
+                        scalar,
+                        2,
+                        2);
+                System.arraycopy(
+                        VectorLogSpace.logProbCentralMoments(values, 3, length, scale, logSumExp, mean),
+                        0,
+                        vector,
+                        2,
+                        2);
+                for (int moment = 0; moment < 4; moment++) {
                     // the same terms (exp within 2 ulp) summed in another order
                     assertThat(vector[moment])
                             .as("length %d scale %s moment %d", length, scale, moment)
