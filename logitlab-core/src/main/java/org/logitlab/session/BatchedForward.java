@@ -34,7 +34,7 @@ public final class BatchedForward {
         public Request {
             if (parents != null && !allPositions) {
                 throw new IllegalArgumentException(
-                        "a tree request returns every node's logits; allPositions must be" + " true");
+                        "a tree request returns every node's logits; allPositions must be true");
             }
         }
 
