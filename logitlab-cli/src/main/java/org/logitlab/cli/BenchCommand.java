@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
         description = {
             "Measure prompt processing (pp) and generation (tg) speed like llama-bench's pp512/tg128,",
             "plus the machine's memory read bandwidth and decode speed as a fraction of its limit.",
-            "--json prints llama-bench's JSON shape (an array, one object per test) for side-by-side comparison."
+            "--json prints llama-bench's JSON shape (an array, one object per test) for side-by-side comparison.",
+            "With --grammar, --grammar-file, --json-schema or --regex: also seeded sampled generation (llama.cpp's",
+            "default chain) without and with that constraint, alternating per repetition, and the median ratio."
         })
 final class BenchCommand implements Callable<Integer> {
     @Mixin
