@@ -48,6 +48,39 @@ class CommandLineTest {
     }
 
     @Test
+    void benchComparesScoringWithPrefillAndConstrainedWithUnconstrainedSampling() throws Exception {
+        Run run = run(
+                "bench",
+                "-p",
+                "16",
+                "-n",
+                "8",
+                "-r",
+                "2",
+                "--bandwidth-mib",
+                "0",
+                "--score",
+                "--regex",
+                "[a-z ]+",
+                "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode tests = JSON.readTree(run.out());
+        List<String> names = new java.util.ArrayList<>();
+        tests.forEach(test -> names.add(test.get("test").asText()));
+        assertThat(names)
+                .containsExactly("pp16", "tg8", "pp16 all logits", "score16", "tg8 sampled", "tg8 constrained");
+        for (JsonNode test : tests) {
+            assertThat(test.get("samples_ts")).hasSize(2);
+            test.get("samples_ts").forEach(rate -> assertThat(rate.asDouble()).isPositive());
+        }
+        Run text = run("bench", "-p", "16", "-n", "0", "-r", "1", "--bandwidth-mib", "0", "--score");
+        assertThat(text.out()).contains("score / pp16 all logits: median ");
+        Run bad = run("bench", "-p", "0", "-n", "0", "--score");
+        assertThat(bad.exitCode()).isNotZero();
+        assertThat(bad.err()).contains("--prompt-tokens");
+    }
+
+    @Test
     void tokenizeMatchesLlamaTokenizeIncludingSpecialTokens() throws Exception {
         Run run = run("tokenize", "--text", "Once upon a time <s>", "--json");
         JsonNode json = JSON.readTree(run.out());
