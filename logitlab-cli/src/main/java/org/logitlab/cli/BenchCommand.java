@@ -191,8 +191,8 @@ final class BenchCommand implements Callable<Integer> {
                     }
                 }
                 if (score) {
-                    printRatio(results, "score", "pp" + promptTokens + " all logits");
-                    printRatio(results, "score", "pp" + promptTokens);
+                    printRatio(results, "score" + promptTokens, "pp" + promptTokens + " all logits");
+                    printRatio(results, "score" + promptTokens, "pp" + promptTokens);
                 }
                 if (constraint != null) {
                     printRatio(results, "tg" + generateTokens + " constrained", "tg" + generateTokens + " sampled");
@@ -213,19 +213,16 @@ final class BenchCommand implements Callable<Integer> {
                 .mapToDouble(i -> top[i] / bottom[i])
                 .sorted()
                 .toArray();
-        double median = ratios.length % 2 == 1
-                ? ratios[ratios.length / 2]
-                : (ratios[ratios.length / 2 - 1] + ratios[ratios.length / 2]) / 2;
         System.out.printf(
                 "%s / %s: median %.3f (per repetition %.3f–%.3f)%n",
-                numerator, denominator, median, ratios[0], ratios[ratios.length - 1]);
+                numerator, denominator, median(ratios), ratios[0], ratios[ratios.length - 1]);
     }
 
-    private static Result find(List<Result> results, String prefix) {
+    private static Result find(List<Result> results, String name) {
         return results.stream()
-                .filter(r -> r.name().startsWith(prefix))
+                .filter(r -> r.name().equals(name))
                 .findFirst()
-                .orElseThrow();
+                .orElseThrow(() -> new IllegalStateException("no test named " + name));
     }
 
     /** Random tokens of the pp test, the same for every test that uses them. */
@@ -382,6 +379,13 @@ final class BenchCommand implements Callable<Integer> {
             sum += v;
         }
         return sum / values.length;
+    }
+
+    static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     static double stddev(double[] values) {

@@ -125,20 +125,13 @@ final class SpeculativeOptions {
             for (int pair = 0; pair < COMPARE_PAIRS; pair++) {
                 ratios[pair] = rates[pair + 1] / plainRates[pair + 1];
             }
-            speedup = median(ratios);
-            plainTokensPerSecond = median(java.util.Arrays.copyOfRange(plainRates, 1, runs));
-            tokensPerSecond = median(java.util.Arrays.copyOfRange(rates, 1, runs));
+            speedup = BenchCommand.median(ratios);
+            plainTokensPerSecond = BenchCommand.median(java.util.Arrays.copyOfRange(plainRates, 1, runs));
+            tokensPerSecond = BenchCommand.median(java.util.Arrays.copyOfRange(rates, 1, runs));
         } else {
             tokensPerSecond = rates[0];
         }
         return result;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        int middle = sorted.length / 2;
-        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static Constraint copy(Constraint constraint) {

@@ -74,7 +74,7 @@ class CommandLineTest {
             test.get("samples_ts").forEach(rate -> assertThat(rate.asDouble()).isPositive());
         }
         Run text = run("bench", "-p", "16", "-n", "0", "-r", "1", "--bandwidth-mib", "0", "--score");
-        assertThat(text.out()).contains("score / pp16 all logits: median ");
+        assertThat(text.out()).contains("score16 / pp16 all logits: median ");
         Run bad = run("bench", "-p", "0", "-n", "0", "--score");
         assertThat(bad.exitCode()).isNotZero();
         assertThat(bad.err()).contains("--prompt-tokens");
