@@ -68,28 +68,14 @@ final class VectorLogSpace {
         return widened;
     }
 
+    /** Σ exp(scale · x_i − shift): the first sum of {@link #sumExpAndWeightedSum}, so the two agree bit for bit. */
     static double sumExp(float[] values, int offset, int length, double scale, double shift) {
-        int lanes = DOUBLES.length();
-        int vectorEnd = length - length % lanes;
-        DoubleVector sum = DoubleVector.zero(DOUBLES);
-        for (int chunk = 0; chunk < vectorEnd; chunk += CHUNK) {
-            int count = Math.min(CHUNK, vectorEnd - chunk);
-            double[] widened = widen(values, offset + chunk, count);
-            for (int i = 0; i < count; i += lanes) {
-                DoubleVector x = DoubleVector.fromArray(DOUBLES, widened, i);
-                sum = sum.add(exp(x.mul(scale).sub(shift)));
-            }
-        }
-        double total = sumLanes(sum);
-        for (int i = vectorEnd; i < length; i++) {
-            total += Math.exp(values[offset + i] * scale - shift); // Math.exp: the same stub compiled or not
-        }
-        return total;
+        return sumExpAndWeightedSum(values, offset, length, scale, shift)[0];
     }
 
     /**
-     * {@link LogSpace#scalarSumExpAndWeightedSum} in double lanes: the sum of exponentials is {@link #sumExp}'s, term
-     * for term and in the same order; t is clamped where exp underflows, so a masked token adds 0, not 0 · ∞.
+     * {@link LogSpace#scalarSumExpAndWeightedSum} in double lanes; t is clamped where exp underflows, so a masked token
+     * adds 0, not 0 · ∞.
      */
     static double[] sumExpAndWeightedSum(float[] values, int offset, int length, double scale, double shift) {
         int lanes = DOUBLES.length();

@@ -39,8 +39,6 @@ class VectorLogSpaceTest {
                 double shift = LogSpace.max(values, 3, length) * scale;
                 double[] scalarSums = LogSpace.scalarSumExpAndWeightedSum(values, 3, length, scale, shift);
                 double[] vectorSums = VectorLogSpace.sumExpAndWeightedSum(values, 3, length, scale, shift);
-                // the sum of exponentials is sumExp's, bit for bit (other code normalises with LogSpace.logSumExp)
-                assertThat(vectorSums[0]).isEqualTo(VectorLogSpace.sumExp(values, 3, length, scale, shift));
                 double logSumExp = LogSpace.logSumExp(values, 3, length, scale);
                 double mean = vectorSums[1] / vectorSums[0] - Math.log(vectorSums[0]);
                 double[] scalar = new double[] {scalarSums[0], scalarSums[1], 0, 0};
