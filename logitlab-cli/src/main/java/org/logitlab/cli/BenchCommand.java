@@ -262,11 +262,8 @@ final class BenchCommand implements Callable<Integer> {
      */
     private Test sample(Model model, Constraint constraint) {
         Tokenizer tokenizer = model.tokenizer();
-        int[] prompt = tokenizer.encode("", true, false);
-        if (prompt.length == 0) {
-            prompt = new int[] {0};
-        }
-        int[] start = prompt;
+        int[] bos = tokenizer.encode("", true, false);
+        int[] start = bos.length > 0 ? bos : new int[] {0}; // a model without BOS starts from token 0
         int context = start.length + generateTokens;
         long[] seed = {0};
         String name = "tg" + generateTokens + (constraint == null ? " sampled" : " constrained");
