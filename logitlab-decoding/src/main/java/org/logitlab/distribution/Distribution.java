@@ -11,36 +11,36 @@ import java.util.List;
  * ({@link LogSpace}). Logits of −∞ are masked tokens with probability 0. Temperature is kept as a
  * scale rather than baked into the stored logits, so {@link #withTemperature} never overflows a float.
  *
- * <p>The log-probability moments (entropy, variance, kurtosis of log p under p) cost a pass over the
- * vocabulary and are computed on first use, then cached; the cache is an immutable record published
- * through a plain field, so concurrent first calls at worst compute it twice.
+ * <p>The log-probability moments (entropy, variance, kurtosis of log p under p) come out of the same pass over the
+ * vocabulary as the normaliser ({@link LogSpace#logProbMoments}): one exp per token, whether or not they are read.
  */
 public final class Distribution {
     private final float[] logits;
     private final double inverseTemperature;
     private final double logSumExp;
-    /** E_p[log p] = −H, from the same pass as {@link #logSumExp}. */
+    /** E_p[log p] = −H. */
     private final double meanLogProb;
+    /** Var_p[log p]; exactly 0 when every unmasked logit is equal. */
+    private final double varianceLogProb;
+    /** E_p[(log p − μ)⁴] / variance², NaN when the variance is 0. */
+    private final double kurtosis;
 
     private final int argmax;
-    private Moments moments;
 
-    /** First four moments of log p under p; see {@link #kurtosis()}. */
-    private record Moments(double mean, double variance, double kurtosis) {}
-
-    private Distribution(float[] logits, double inverseTemperature) {
+    /** @param max the largest of {@code logits}, which the caller has validated */
+    private Distribution(float[] logits, double inverseTemperature, float max) {
         this.logits = logits;
         this.inverseTemperature = inverseTemperature;
-        double[] normaliserAndMean = LogSpace.logSumExpAndMeanLogProb(logits, 0, logits.length, inverseTemperature);
-        this.logSumExp = normaliserAndMean[0];
-        this.meanLogProb = normaliserAndMean[1];
-        int best = 0;
-        for (int i = 1; i < logits.length; i++) {
-            if (logits[i] > logits[best]) {
-                best = i;
-            }
-        }
-        this.argmax = best;
+        this.argmax = Scan.firstIndexOf(logits, 0, logits.length, max);
+        LogSpace.LogProbMoments moments = LogSpace.logProbMoments(logits, 0, logits.length, inverseTemperature, max);
+        this.logSumExp = moments.logSumExp();
+        this.meanLogProb = moments.mean();
+        // Rounding would leave ~1e-30 of spurious variance when every unmasked token is equally likely; that case
+        // is detected exactly instead.
+        this.varianceLogProb = allUnmaskedLogitsEqual(logits, max) ? 0.0 : moments.variance();
+        this.kurtosis = varianceLogProb == 0.0
+                ? Double.NaN
+                : moments.fourthCentralMoment() / (varianceLogProb * varianceLogProb);
     }
 
     /** A distribution over {@code logits} (copied). */
@@ -53,8 +53,8 @@ public final class Distribution {
 
     /** A distribution over one row {@code logits[offset, offset + length)} of a [positions × vocab] array (copied). */
     public static Distribution of(float[] logits, int offset, int length) {
-        LogSpace.validateLogits(logits, offset, length);
-        return new Distribution(Arrays.copyOfRange(logits, offset, offset + length), 1.0);
+        float max = LogSpace.validateLogits(logits, offset, length);
+        return new Distribution(Arrays.copyOfRange(logits, offset, offset + length), 1.0, max);
     }
 
     /** Vocabulary size. */
@@ -95,17 +95,17 @@ public final class Distribution {
 
     /** Shannon entropy H = −Σ p log p in nats. */
     public double entropy() {
-        return -moments().mean();
+        return -meanLogProb;
     }
 
     /** E_p[log p] = −H. */
     public double meanLogProb() {
-        return moments().mean();
+        return meanLogProb;
     }
 
     /** Var_p[log p] = Σ p (log p + H)², the "varentropy"; 0 for a one-hot or uniform distribution. */
     public double varianceLogProb() {
-        return moments().variance();
+        return varianceLogProb;
     }
 
     /**
@@ -114,20 +114,13 @@ public final class Distribution {
      * on tokens of equal probability (one-hot or uniform over the unmasked tokens).
      */
     public double kurtosis() {
-        return moments().kurtosis();
+        return kurtosis;
     }
 
     /** 1 for the most likely token: the number of tokens with a strictly greater logit, plus one. */
     public int rank(int id) {
         checkId(id);
-        float logit = logits[id];
-        int greater = 0;
-        for (float other : logits) {
-            if (other > logit) {
-                greater++;
-            }
-        }
-        return greater + 1;
+        return Scan.countGreater(logits, 0, logits.length, logits[id]) + 1;
     }
 
     /** The most likely token; the lowest id on ties. */
@@ -160,7 +153,7 @@ public final class Distribution {
         if (!(temperature > 0.0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("temperature must be finite and > 0, got " + temperature);
         }
-        return new Distribution(logits, 1.0 / temperature);
+        return new Distribution(logits, 1.0 / temperature, logits[argmax]);
     }
 
     /** A copy of the raw logits (before temperature). */
@@ -177,32 +170,9 @@ public final class Distribution {
         return logProbabilities;
     }
 
-    private Moments moments() {
-        Moments cached = moments;
-        if (cached == null) {
-            cached = computeMoments();
-            moments = cached;
-        }
-        return cached;
-    }
-
-    private Moments computeMoments() {
-        double mean = meanLogProb;
-        double[] central =
-                LogSpace.logProbCentralMoments(logits, 0, logits.length, inverseTemperature, logSumExp, mean);
-        double second = central[0];
-        double fourth = central[1];
-        // Rounding in the mean would leave ~1e-30 of spurious variance when every unmasked token is
-        // equally likely; that case is detected exactly instead.
-        double variance = allUnmaskedLogitsEqual() ? 0.0 : second;
-        double kurtosis = variance == 0.0 ? Double.NaN : fourth / (variance * variance);
-        return new Moments(mean, variance, kurtosis);
-    }
-
-    private boolean allUnmaskedLogitsEqual() {
-        float first = logits[argmax];
+    private static boolean allUnmaskedLogitsEqual(float[] logits, float max) {
         for (float logit : logits) {
-            if (logit != Float.NEGATIVE_INFINITY && logit != first) {
+            if (logit != Float.NEGATIVE_INFINITY && logit != max) {
                 return false;
             }
         }

@@ -14,8 +14,10 @@ public final class LogSpace {
     /**
      * Rejects what no distribution can be built from: a null array, an out-of-range row, an empty row,
      * NaN or +∞ (naming the offending index), and a row in which every token is masked.
+     *
+     * @return the row's largest logit (finite), which every caller needs next
      */
-    public static void validateLogits(float[] logits, int offset, int length) {
+    public static float validateLogits(float[] logits, int offset, int length) {
         if (logits == null) {
             throw new IllegalArgumentException("logits must not be null");
         }
@@ -26,7 +28,11 @@ public final class LogSpace {
             throw new IllegalArgumentException("logits row [offset=" + offset + ", length=" + length
                     + ") must lie within an array of length " + logits.length);
         }
-        boolean anyFinite = false;
+        // One max pass finds every bad row: NaN propagates through max, +∞ is the max, all-masked leaves −∞.
+        float max = Scan.maxPropagatingNaN(logits, offset, length);
+        if (Float.isFinite(max)) {
+            return max;
+        }
         for (int i = 0; i < length; i++) {
             float logit = logits[offset + i];
             if (Float.isNaN(logit)) {
@@ -36,26 +42,16 @@ public final class LogSpace {
                 throw new IllegalArgumentException("logits[" + i + "] is +Infinity (array index " + (offset + i)
                         + "); only -Infinity may mask a token");
             }
-            anyFinite |= logit != Float.NEGATIVE_INFINITY;
         }
-        if (!anyFinite) {
-            throw new IllegalArgumentException(
-                    "logits are all -Infinity: every one of " + length + " tokens is masked");
-        }
+        throw new IllegalArgumentException("logits are all -Infinity: every one of " + length + " tokens is masked");
     }
 
     /** Whether the Vector API path is used (it falls back to scalar code when the module is absent). */
     static final boolean VECTORIZED = org.logitlab.tensor.VectorSupport.enabled();
 
-    /** Largest value in {@code values[offset, offset + length)}; −∞ when all are masked. */
+    /** Largest value in {@code values[offset, offset + length)}; −∞ when all are masked, NaN if any is NaN. */
     public static float max(float[] values, int offset, int length) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            if (values[i] > max) {
-                max = values[i];
-            }
-        }
-        return max;
+        return Scan.maxPropagatingNaN(values, offset, length);
     }
 
     /** log Σ exp(scale · x_i) over the row, max-shifted, in double; −∞ when every entry is −∞. */
@@ -64,59 +60,78 @@ public final class LogSpace {
         if (max == Double.NEGATIVE_INFINITY) {
             return Double.NEGATIVE_INFINITY;
         }
-        double sum = VECTORIZED
-                ? VectorLogSpace.sumExp(values, offset, length, scale, max)
-                : scalarSumExp(values, offset, length, scale, max);
-        return max + Math.log(sum);
+        return max + Math.log(powerSums(values, offset, length, scale, max)[0]);
+    }
+
+    /**
+     * {S_k = Σ t_i^k e^(t_i) : k = 0…4} for t_i = scale · x_i − shift, in one pass (one exp per entry); masked
+     * entries add nothing. With shift = the scaled maximum every t_i ≤ 0 and S0 ≥ 1.
+     */
+    static double[] powerSums(float[] values, int offset, int length, double scale, double shift) {
+        return VECTORIZED
+                ? VectorLogSpace.powerSums(values, offset, length, scale, shift)
+                : scalarPowerSums(values, offset, length, scale, shift);
     }
 
     /** The reference loop the vector path is tested against. */
-    static double scalarSumExp(float[] values, int offset, int length, double scale, double shift) {
-        double sum = 0.0;
+    static double[] scalarPowerSums(float[] values, int offset, int length, double scale, double shift) {
+        double[] sums = new double[5];
         for (int i = offset, end = offset + length; i < end; i++) {
-            sum += Math.exp(values[i] * scale - shift);
-        }
-        return sum;
-    }
-
-    /**
-     * log Σ exp(scale · x_i) and E_p[log p] of the distribution it normalises, in one pass: with t_i = scale · x_i − m
-     * (m the scaled maximum), S0 = Σ e^(t_i) and S1 = Σ t_i e^(t_i), the log-sum-exp is m + log S0 (the same sum,
-     * in the same order, as {@link #logSumExp}) and E_p[log p] = S1 / S0 − log S0, a weighted mean of non-positive
-     * t_i, so nothing cancels. Masked tokens add nothing.
-     *
-     * @return {log-sum-exp, E_p[log p]}; {−∞, NaN} when every entry is −∞
-     */
-    static double[] logSumExpAndMeanLogProb(float[] values, int offset, int length, double scale) {
-        double shift = (double) max(values, offset, length) * scale;
-        if (shift == Double.NEGATIVE_INFINITY) {
-            return new double[] {Double.NEGATIVE_INFINITY, Double.NaN};
-        }
-        double[] sums = VECTORIZED
-                ? VectorLogSpace.sumExpAndWeightedSum(values, offset, length, scale, shift)
-                : scalarSumExpAndWeightedSum(values, offset, length, scale, shift);
-        double logSum = Math.log(sums[0]);
-        return new double[] {shift + logSum, sums[1] / sums[0] - logSum};
-    }
-
-    /** The reference loop the vector path is tested against: {Σ e^(t_i), Σ t_i e^(t_i)}, t_i = scale · x_i − shift. */
-    static double[] scalarSumExpAndWeightedSum(float[] values, int offset, int length, double scale, double shift) {
-        double sum = 0.0;
-        double weighted = 0.0;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            double t = values[i] * scale - shift;
-            double weight = Math.exp(t);
-            sum += weight;
             if (values[i] != Float.NEGATIVE_INFINITY) {
-                weighted += weight * t;
+                double t = values[i] * scale - shift;
+                double weight = Math.exp(t);
+                sums[0] += weight;
+                sums[1] += weight * t;
+                sums[2] += weight * t * t;
+                sums[3] += weight * t * t * t;
+                sums[4] += weight * t * t * t * t;
             }
         }
-        return new double[] {sum, weighted};
+        return sums;
     }
 
     /**
-     * Central moments of log p under p, for p_i = exp(scale · x_i − logSumExp) with E_p[log p] = {@code mean}
-     * (see {@link #logSumExpAndMeanLogProb}): {E_p[(log p − μ)²], E_p[(log p − μ)⁴]}. Masked tokens add nothing.
+     * The normaliser of p_i ∝ exp(scale · x_i) and the moments of log p under p.
+     *
+     * @param logSumExp log Σ exp(scale · x_i)
+     * @param mean E_p[log p] = −H
+     * @param variance E_p[(log p − mean)²]
+     * @param fourthCentralMoment E_p[(log p − mean)⁴]
+     */
+    record LogProbMoments(double logSumExp, double mean, double variance, double fourthCentralMoment) {}
+
+    /**
+     * {@link LogProbMoments} of a validated row with maximum {@code max}, from one pass of {@link #powerSums} in the
+     * common case. log p_i = t_i − log S0 differs from t_i by a constant, so its central moments are those of t under
+     * p: with a = S1/S0, the variance is S2/S0 − a² and the fourth central moment S4/S0 − 4a·S3/S0 + 6a²·S2/S0 − 3a⁴.
+     * Those differences cancel when the mass sits far below the maximum relative to its spread (a² ≫ variance); past
+     * a² > 100 · variance — which needs the top token to be a near-outlier of tiny probability — a second, exact
+     * pass of deviations from the mean is taken instead ({@link #logProbCentralMoments}). E_p[log p] = a − log S0 is
+     * a weighted mean of non-positive terms, so nothing cancels there.
+     */
+    static LogProbMoments logProbMoments(float[] values, int offset, int length, double scale, float max) {
+        double shift = (double) max * scale;
+        double[] sums = powerSums(values, offset, length, scale, shift);
+        double logSum = Math.log(sums[0]);
+        double logSumExp = shift + logSum;
+        double a = sums[1] / sums[0];
+        double mean = a - logSum;
+        double second = sums[2] / sums[0];
+        double third = sums[3] / sums[0];
+        double fourth = sums[4] / sums[0];
+        double variance = second - a * a;
+        if (variance * 100.0 >= a * a && variance > 0.0) {
+            double fourthCentral = fourth - 4.0 * a * third + 6.0 * a * a * second - 3.0 * a * a * a * a;
+            return new LogProbMoments(logSumExp, mean, variance, Math.max(0.0, fourthCentral));
+        }
+        double[] central = logProbCentralMoments(values, offset, length, scale, logSumExp, mean);
+        return new LogProbMoments(logSumExp, mean, central[0], central[1]);
+    }
+
+    /**
+     * Central moments of log p under p, for p_i = exp(scale · x_i − logSumExp) with E_p[log p] = {@code mean}, by
+     * deviations from the mean (a second pass; see {@link #logProbMoments}): {E_p[(log p − μ)²], E_p[(log p − μ)⁴]}.
+     * Masked tokens add nothing.
      */
     static double[] logProbCentralMoments(
             float[] values, int offset, int length, double scale, double logSumExp, double mean) {

@@ -27,12 +27,13 @@ public final class TopK {
             heap[i] = i;
             siftUpIndices(heap, i, values, offset);
         }
-        for (int i = k; i < length; i++) {
-            int root = heap[0];
-            if (ranksBefore(values[offset + i], i, values[offset + root], root)) {
-                heap[0] = i;
-                siftDownIndices(heap, 0, k, values, offset);
-            }
+        // Every later entry has a higher id than all in the heap, so it ranks before the root exactly when its
+        // value is greater: a comparison-only scan finds the next one, a vector at a time.
+        for (int i = Scan.nextGreater(values, offset, k, length, values[offset + heap[0]]);
+                i < length;
+                i = Scan.nextGreater(values, offset, i + 1, length, values[offset + heap[0]])) {
+            heap[0] = i;
+            siftDownIndices(heap, 0, k, values, offset);
         }
         // Heap-sort: repeatedly move the worst entry to the end, leaving best first.
         for (int end = k - 1; end > 0; end--) {

@@ -68,42 +68,42 @@ final class VectorLogSpace {
         return widened;
     }
 
-    /** Σ exp(scale · x_i − shift): the first sum of {@link #sumExpAndWeightedSum}, so the two agree bit for bit. */
-    static double sumExp(float[] values, int offset, int length, double scale, double shift) {
-        return sumExpAndWeightedSum(values, offset, length, scale, shift)[0];
-    }
-
     /**
-     * {@link LogSpace#scalarSumExpAndWeightedSum} in double lanes; t is clamped where exp underflows, so a masked token
-     * adds 0, not 0 · ∞.
+     * {@link LogSpace#scalarPowerSums} in double lanes; t is clamped where exp underflows, so a masked token adds 0,
+     * not 0 · ∞.
      */
-    static double[] sumExpAndWeightedSum(float[] values, int offset, int length, double scale, double shift) {
+    static double[] powerSums(float[] values, int offset, int length, double scale, double shift) {
         int lanes = DOUBLES.length();
         int vectorEnd = length - length % lanes;
-        DoubleVector sum = DoubleVector.zero(DOUBLES);
-        DoubleVector weighted = DoubleVector.zero(DOUBLES);
+        DoubleVector sum0 = DoubleVector.zero(DOUBLES);
+        DoubleVector sum1 = DoubleVector.zero(DOUBLES);
+        DoubleVector sum2 = DoubleVector.zero(DOUBLES);
+        DoubleVector sum3 = DoubleVector.zero(DOUBLES);
+        DoubleVector sum4 = DoubleVector.zero(DOUBLES);
         for (int chunk = 0; chunk < vectorEnd; chunk += CHUNK) {
             int count = Math.min(CHUNK, vectorEnd - chunk);
             double[] widened = widen(values, offset + chunk, count);
             for (int i = 0; i < count; i += lanes) {
-                DoubleVector t =
-                        DoubleVector.fromArray(DOUBLES, widened, i).mul(scale).sub(shift);
+                DoubleVector t = DoubleVector.fromArray(DOUBLES, widened, i)
+                        .mul(scale)
+                        .sub(shift)
+                        .max(UNDERFLOWED);
                 DoubleVector weight = exp(t);
-                sum = sum.add(weight);
-                weighted = weight.fma(t.max(UNDERFLOWED), weighted);
+                DoubleVector weightT = weight.mul(t);
+                DoubleVector weightT2 = weightT.mul(t);
+                sum0 = sum0.add(weight);
+                sum1 = sum1.add(weightT);
+                sum2 = sum2.add(weightT2);
+                sum3 = weightT2.fma(t, sum3);
+                sum4 = weightT2.mul(t).fma(t, sum4);
             }
         }
-        double total = sumLanes(sum);
-        double totalWeighted = sumLanes(weighted);
-        for (int i = vectorEnd; i < length; i++) {
-            double t = values[offset + i] * scale - shift;
-            double weight = Math.exp(t);
-            total += weight;
-            if (values[offset + i] != Float.NEGATIVE_INFINITY) {
-                totalWeighted += weight * t;
-            }
+        double[] sums = {sumLanes(sum0), sumLanes(sum1), sumLanes(sum2), sumLanes(sum3), sumLanes(sum4)};
+        double[] tail = LogSpace.scalarPowerSums(values, offset + vectorEnd, length - vectorEnd, scale, shift);
+        for (int k = 0; k < sums.length; k++) {
+            sums[k] += tail[k];
         }
-        return new double[] {total, totalWeighted};
+        return sums;
     }
 
     /** {@link LogSpace#scalarLogProbCentralMoments} in double lanes, lanes summed in a fixed order. */

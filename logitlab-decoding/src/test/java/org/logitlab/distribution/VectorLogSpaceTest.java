@@ -3,33 +3,14 @@ package org.logitlab.distribution;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.SplittableRandom;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class VectorLogSpaceTest {
     @Test
-    void vectorSumOfExponentialsEqualsTheScalarReferenceOnOddSizes() {
-        SplittableRandom random = new SplittableRandom(17);
-        for (int length : new int[] {1, 3, 7, 8, 9, 17, 511, 512, 32000, 102_401}) {
-            float[] values = new float[length + 5];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = random.nextInt(50) == 0 ? Float.NEGATIVE_INFINITY : (float) (random.nextGaussian() * 4);
-            }
-            for (double scale : new double[] {1.0, 0.7, 2.5}) {
-                double shift = 3.0;
-                double scalar = LogSpace.scalarSumExp(values, 5, length, scale, shift);
-                double vector = VectorLogSpace.sumExp(values, 5, length, scale, shift);
-                // same terms (exp accurate to ~1 ulp), summed in another order: relative 1e-12 is ample
-                assertThat(vector)
-                        .as("length %d scale %s", length, scale)
-                        .isCloseTo(scalar, org.assertj.core.data.Offset.offset(scalar * 1e-12));
-            }
-        }
-    }
-
-    @Test
-    void vectorSumsAndCentralMomentsEqualTheScalarReference() {
+    void vectorPowerSumsAndCentralMomentsEqualTheScalarReference() {
         SplittableRandom random = new SplittableRandom(23);
-        for (int length : new int[] {1, 3, 7, 8, 9, 17, 511, 32000, 102_401}) {
+        for (int length : new int[] {1, 3, 7, 8, 9, 17, 511, 512, 32000, 102_401}) {
             float[] values = new float[length + 3];
             for (int i = 0; i < values.length; i++) {
                 values[i] = random.nextInt(50) == 0 ? Float.NEGATIVE_INFINITY : (float) (random.nextGaussian() * 4);
@@ -37,34 +18,57 @@ class VectorLogSpaceTest {
             values[3] = 1.5f; // at least one unmasked token in the row
             for (double scale : new double[] {1.0, 0.7, 2.5}) {
                 double shift = LogSpace.max(values, 3, length) * scale;
-                double[] scalarSums = LogSpace.scalarSumExpAndWeightedSum(values, 3, length, scale, shift);
-                double[] vectorSums = VectorLogSpace.sumExpAndWeightedSum(values, 3, length, scale, shift);
+                double[] scalarSums = LogSpace.scalarPowerSums(values, 3, length, scale, shift);
+                double[] vectorSums = VectorLogSpace.powerSums(values, 3, length, scale, shift);
+                for (int k = 0; k < 5; k++) {
+                    // the same terms (exp within ~3e-13) summed in another order
+                    assertThat(vectorSums[k])
+                            .as("length %d scale %s S%d", length, scale, k)
+                            .isCloseTo(scalarSums[k], Offset.offset(1e-12 * Math.max(1.0, Math.abs(scalarSums[k]))));
+                }
                 double logSumExp = LogSpace.logSumExp(values, 3, length, scale);
                 double mean = vectorSums[1] / vectorSums[0] - Math.log(vectorSums[0]);
-                double[] scalar = new double[] {scalarSums[0], scalarSums[1], 0, 0};
-                double[] vector = new double[] {vectorSums[0], vectorSums[1], 0, 0};
-                System.arraycopy(
-                        LogSpace.scalarLogProbCentralMoments(values, 3, length, scale, logSumExp, mean),
-                        0,
-                        scalar,
-                        2,
-                        2);
-                System.arraycopy(
-                        VectorLogSpace.logProbCentralMoments(values, 3, length, scale, logSumExp, mean),
-                        0,
-                        vector,
-                        2,
-                        2);
-                for (int moment = 0; moment < 4; moment++) {
-                    // the same terms (exp within 2 ulp) summed in another order
+                double[] scalar = LogSpace.scalarLogProbCentralMoments(values, 3, length, scale, logSumExp, mean);
+                double[] vector = VectorLogSpace.logProbCentralMoments(values, 3, length, scale, logSumExp, mean);
+                for (int moment = 0; moment < 2; moment++) {
                     assertThat(vector[moment])
-                            .as("length %d scale %s moment %d", length, scale, moment)
-                            .isCloseTo(
-                                    scalar[moment],
-                                    org.assertj.core.data.Offset.offset(
-                                            1e-12 * Math.max(1.0, Math.abs(scalar[moment]))));
+                            .as("length %d scale %s central moment %d", length, scale, moment)
+                            .isCloseTo(scalar[moment], Offset.offset(1e-12 * Math.max(1.0, Math.abs(scalar[moment]))));
                 }
             }
+        }
+    }
+
+    @Test
+    void onePassMomentsEqualTheTwoPassDeviationsFromTheMean() {
+        SplittableRandom random = new SplittableRandom(31);
+        // Gaussian logits of several spreads, a peaked row, and rows whose mass sits far below a lone maximum (the
+        // one-pass formula would cancel there; the second pass must take over).
+        for (int shape = 0; shape < 7; shape++) {
+            float[] values = new float[32000];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = switch (shape) {
+                    case 0 -> (float) (random.nextGaussian() * 0.001);
+                    case 1 -> (float) (random.nextGaussian() * 2.5);
+                    case 2 -> (float) (random.nextGaussian() * 12);
+                    case 3 -> i == 7 ? 30f : (float) random.nextGaussian();
+                    default -> (float) (random.nextGaussian() * Math.pow(10, -shape));
+                };
+            }
+            if (shape >= 4) {
+                values[11] = 14f; // p ~ 1e-6 … 2e-2 for the maximum, the bulk 14 nats below it with tiny spread
+            }
+            float max = LogSpace.max(values, 0, values.length);
+            LogSpace.LogProbMoments moments = LogSpace.logProbMoments(values, 0, values.length, 1.0, max);
+            double[] exact = LogSpace.scalarLogProbCentralMoments(
+                    values, 0, values.length, 1.0, moments.logSumExp(), moments.mean());
+            assertThat(moments.logSumExp()).isCloseTo(LogSpace.logSumExp(values, 0, values.length), Offset.offset(0.0));
+            assertThat(moments.variance())
+                    .as("shape %d variance", shape)
+                    .isCloseTo(exact[0], Offset.offset(1e-10 * exact[0]));
+            assertThat(moments.fourthCentralMoment())
+                    .as("shape %d fourth central moment", shape)
+                    .isCloseTo(exact[1], Offset.offset(1e-9 * exact[1]));
         }
     }
 
