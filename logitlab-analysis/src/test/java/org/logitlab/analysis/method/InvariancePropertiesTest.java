@@ -18,7 +18,7 @@ import org.logitlab.distribution.Distribution;
  * Softmax ignores a constant added to a row of logits, so every method — a function of log-probs and their
  * moments — must too. Checked on random rows (seeded) for the methods the issue singles out and the rest.
  */
-class InvarianceProperties {
+class InvariancePropertiesTest {
 
     @Property(tries = 100, seed = "2024")
     void everyMethodIsInvariantToAddingAConstantToAllLogits(
