@@ -25,19 +25,6 @@ final class Activations {
     /** For Q8_0: each block's sum of its (integer) quantized values, at {@link #scalesStart}. */
     int[] integerBlockSums = new int[0];
 
-    /** Tokens per group of the token-interleaved copy. */
-    static final int GROUP = 8;
-    /**
-     * For Q8_0 batches: the values again, {@link #GROUP} tokens interleaved — token 8G + i's element k at {@code (G ·
-     * columns + k) · 8 + i} (a group past the last token repeats it) — so a kernel reaches all eight tokens' k-th
-     * activations from one index with constant offsets instead of keeping eight row starts in registers.
-     */
-    float[] groupedValues = new float[0];
-    /** Block scales interleaved the same way: token 8G + i's block b at {@code (G · blocks + b) · 8 + i}. */
-    float[] groupedScales = new float[0];
-    /** 8 · Σ quants of each block (the Q4_0 nibble offset's correction, exact as a float), interleaved likewise. */
-    float[] groupedOffsets = new float[0];
-
     /** Converts {@code tokens} rows of {@code columns} values starting at {@code x[xOffset]}. */
     Activations convert(ActivationFormat format, float[] x, int xOffset, int tokens, int columns) {
         this.format = format;
@@ -82,9 +69,6 @@ final class Activations {
                     }
                     integerBlockSums[block] = blockSum;
                 }
-                if (tokens > 1) {
-                    interleave(tokens, blocks);
-                }
             }
             case Q8_1 -> {
                 int blocks = columns / ActivationQuantizer.Q8_0_BLOCK;
@@ -128,33 +112,6 @@ final class Activations {
             default -> throw new AssertionError(format);
         }
         return this;
-    }
-
-    private void interleave(int tokens, int blocks) {
-        int groups = Math.ceilDiv(tokens, GROUP);
-        int valueCount = groups * columns * GROUP;
-        if (groupedValues.length < valueCount) {
-            groupedValues = new float[valueCount];
-        }
-        if (groupedScales.length < groups * blocks * GROUP) {
-            groupedScales = new float[groups * blocks * GROUP];
-            groupedOffsets = new float[groups * blocks * GROUP];
-        }
-        for (int group = 0; group < groups; group++) {
-            for (int i = 0; i < GROUP; i++) {
-                int token = Math.min(group * GROUP + i, tokens - 1);
-                int from = token * columns;
-                int to = group * columns * GROUP + i;
-                for (int k = 0; k < columns; k++) {
-                    groupedValues[to + k * GROUP] = values[from + k];
-                }
-                for (int block = 0; block < blocks; block++) {
-                    int target = (group * blocks + block) * GROUP + i;
-                    groupedScales[target] = scales[token * blocks + block];
-                    groupedOffsets[target] = 8 * integerBlockSums[token * blocks + block];
-                }
-            }
-        }
     }
 
     private void growScales(int count) {

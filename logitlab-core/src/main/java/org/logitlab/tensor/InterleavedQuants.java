@@ -24,7 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
  * as {@code ints} of four quant bytes per row — Q8_0 elements 4g … 4g+3; Q4_0 packed bytes 4g … 4g+3, whose low
  * nibbles are elements 4g … 4g+3 and high nibbles 4g+16 … 4g+19 — and its F16 scales widened to floats. A
  * multiply loads one int vector, extracts a quant of every row with shifts and masks, converts it to floats once
- * and multiplies it with a broadcast activation of each token (eight or four tokens per pass over the weights): no
+ * and multiplies it with a broadcast activation of each token (four tokens per pass over the weights): no
  * horizontal sum per row, one scale multiply per block for all rows, and the result lanes are rows of the output.
  *
  * <p>Bytes are extracted with same-width int shifts, not with the Vector API's byte-to-int conversions: those
@@ -46,11 +46,8 @@ final class InterleavedQuants {
 
     private static final VectorSpecies<Integer> INTS = FLOATS.withLanes(int.class);
     private static final ByteOrder LITTLE = ByteOrder.LITTLE_ENDIAN;
-    /** Tokens of the widest kernel call; fewer than {@link #EIGHT_FROM} remaining tokens go four at a time. */
-    static final int TOKENS = 8;
-
-    /** From this many remaining tokens on, the eight-token kernel (repeating the last) is no dearer than 4 + 1. */
-    private static final int EIGHT_FROM = 5;
+    /** Tokens of one kernel call. */
+    static final int TOKENS = 4;
 
     private final boolean q4;
     private final int rows;
@@ -119,7 +116,7 @@ final class InterleavedQuants {
     private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     /**
-     * Runs every kernel (both types; one, two, four and eight tokens; a partial group) on a small matrix until the JIT has
+     * Runs every kernel (both types; one, two and four tokens; a partial group) on a small matrix until the JIT has
      * compiled them, once per process and before any inference. The Vector API's conversions keep their intrinsic
      * only if the JIT compiles them while their shared type profiles are clean; compiled here, before other code
      * converts other vector shapes, the kernels keep fast code for the rest of the run (measured: without it,
@@ -163,9 +160,8 @@ final class InterleavedQuants {
             for (InterleavedQuants packed : matrices) {
                 for (int group = 0; group < packed.groups; group++) {
                     packed.multiply(group, activations, 0, 3, out, 0);
-                    packed.multiply(group, activations, 0, 1, out, 0);
+                    packed.multiply(group, activations, 3, 4, out, 0);
                     packed.multiply(group, activations, 4, 4, out, 0);
-                    packed.multiply(group, activations, 0, 4, out, 0);
                 }
             }
         }
@@ -176,27 +172,19 @@ final class InterleavedQuants {
     }
 
     /**
-     * Group {@code group}'s rows times tokens {@code token … min(token + 7, lastToken)}: {@code out[outOffset + t·rows
-     * + r]} for the group's rows r. {@code token} is a multiple of {@link Activations#GROUP} (the batched kernels
-     * read {@link Activations#groupedValues}), so callers step by {@link #TOKENS} from 0. A kernel may compute lanes
-     * past {@code lastToken} (fewer than five tokens go four at a time) but stores only the tokens asked for.
+     * Group {@code group}'s rows times tokens {@code token … token+3} (clamped to {@code lastToken}: a repeated
+     * token is computed again and stored to the same place): {@code out[outOffset + t·rows + r]} for the group's
+     * rows r.
      */
     void multiply(int group, Activations activations, int token, int lastToken, float[] out, int outOffset) {
         if (token == lastToken) {
             multiplyOne(group, activations, token, out, outOffset);
             return;
         }
-        boolean eight = lastToken - token + 1 >= EIGHT_FROM;
         if (q4) {
-            if (eight) {
-                multiplyQ4Eight(group, activations, token, lastToken, out, outOffset);
-            } else {
-                multiplyQ4(group, activations, token, Math.min(lastToken, token + 3), out, outOffset);
-            }
-        } else if (eight) {
-            multiplyQ8Eight(group, activations, token, lastToken, out, outOffset);
+            multiplyQ4(group, activations, token, lastToken, out, outOffset);
         } else {
-            multiplyQ8(group, activations, token, Math.min(lastToken, token + 3), out, outOffset);
+            multiplyQ8(group, activations, token, lastToken, out, outOffset);
         }
     }
 
@@ -205,247 +193,93 @@ final class InterleavedQuants {
      * compiles every kernel for the one shape it serves.
      */
     private void multiplyQ8(int group, Activations activations, int token, int lastToken, float[] out, int outOffset) {
-        float[] a = activations.groupedValues;
-        float[] x = activations.groupedScales;
-        int tokenGroup = token / Activations.GROUP;
-        int valuesBase = tokenGroup * blocks * 32 * Activations.GROUP;
-        int scalesBase = tokenGroup * blocks * Activations.GROUP;
+        int t1 = Math.min(token + 1, lastToken), t2 = Math.min(token + 2, lastToken);
+        int t3 = Math.min(token + 3, lastToken);
+        float[] a = activations.values;
+        int a0 = activations.valuesStart(token), a1 = activations.valuesStart(t1);
+        int a2 = activations.valuesStart(t2), a3 = activations.valuesStart(t3);
+        float[] x = activations.scales;
+        int s0 = activations.scalesStart(token), s1 = activations.scalesStart(t1);
+        int s2 = activations.scalesStart(t2), s3 = activations.scalesStart(t3);
         FloatVector sum0 = FloatVector.zero(FLOATS), sum1 = sum0, sum2 = sum0, sum3 = sum0;
         for (int block = 0; block < blocks; block++) {
             int blockIndex = group * blocks + block;
             long base = blockIndex * blockQuantBytes;
+            int e = block * 32;
             FloatVector c0 = FloatVector.zero(FLOATS), c1 = c0, c2 = c0, c3 = c0;
             for (int g = 0; g < 8; g++) {
                 IntVector packed = IntVector.fromMemorySegment(INTS, quants, base + (long) g * 4 * ROWS, LITTLE);
                 for (int u = 0; u < 4; u++) {
-                    int k = valuesBase + (block * 32 + 4 * g + u) * Activations.GROUP;
+                    int k = e + 4 * g + u;
                     FloatVector w = toFloats(signedByte(packed, u));
-                    c0 = w.fma(FloatVector.broadcast(FLOATS, a[k + 0]), c0);
-                    c1 = w.fma(FloatVector.broadcast(FLOATS, a[k + 1]), c1);
-                    c2 = w.fma(FloatVector.broadcast(FLOATS, a[k + 2]), c2);
-                    c3 = w.fma(FloatVector.broadcast(FLOATS, a[k + 3]), c3);
+                    c0 = w.fma(FloatVector.broadcast(FLOATS, a[a0 + k]), c0);
+                    c1 = w.fma(FloatVector.broadcast(FLOATS, a[a1 + k]), c1);
+                    c2 = w.fma(FloatVector.broadcast(FLOATS, a[a2 + k]), c2);
+                    c3 = w.fma(FloatVector.broadcast(FLOATS, a[a3 + k]), c3);
                 }
             }
             FloatVector d = FloatVector.fromArray(FLOATS, scales, blockIndex * ROWS);
-            int s = scalesBase + block * Activations.GROUP;
-            sum0 = c0.fma(d.mul(x[s + 0]), sum0);
-            sum1 = c1.fma(d.mul(x[s + 1]), sum1);
-            sum2 = c2.fma(d.mul(x[s + 2]), sum2);
-            sum3 = c3.fma(d.mul(x[s + 3]), sum3);
+            sum0 = c0.fma(d.mul(x[s0 + block]), sum0);
+            sum1 = c1.fma(d.mul(x[s1 + block]), sum1);
+            sum2 = c2.fma(d.mul(x[s2 + block]), sum2);
+            sum3 = c3.fma(d.mul(x[s3 + block]), sum3);
         }
         store(sum0, group, out, outOffset + token * rows);
-        if (token + 1 <= lastToken) {
-            store(sum1, group, out, outOffset + (token + 1) * rows);
-        }
-        if (token + 2 <= lastToken) {
-            store(sum2, group, out, outOffset + (token + 2) * rows);
-        }
-        if (token + 3 <= lastToken) {
-            store(sum3, group, out, outOffset + (token + 3) * rows);
-        }
+        store(sum1, group, out, outOffset + t1 * rows);
+        store(sum2, group, out, outOffset + t2 * rows);
+        store(sum3, group, out, outOffset + t3 * rows);
     }
 
     private void multiplyQ4(int group, Activations activations, int token, int lastToken, float[] out, int outOffset) {
-        float[] a = activations.groupedValues;
-        float[] x = activations.groupedScales;
-        float[] offsets = activations.groupedOffsets;
-        int tokenGroup = token / Activations.GROUP;
-        int valuesBase = tokenGroup * blocks * 32 * Activations.GROUP;
-        int scalesBase = tokenGroup * blocks * Activations.GROUP;
+        int t1 = Math.min(token + 1, lastToken), t2 = Math.min(token + 2, lastToken);
+        int t3 = Math.min(token + 3, lastToken);
+        float[] a = activations.values;
+        int a0 = activations.valuesStart(token), a1 = activations.valuesStart(t1);
+        int a2 = activations.valuesStart(t2), a3 = activations.valuesStart(t3);
+        float[] x = activations.scales;
+        int[] blockSums = activations.integerBlockSums;
+        int s0 = activations.scalesStart(token), s1 = activations.scalesStart(t1);
+        int s2 = activations.scalesStart(t2), s3 = activations.scalesStart(t3);
         FloatVector sum0 = FloatVector.zero(FLOATS), sum1 = sum0, sum2 = sum0, sum3 = sum0;
         for (int block = 0; block < blocks; block++) {
             int blockIndex = group * blocks + block;
             long base = blockIndex * blockQuantBytes;
+            int e = block * 32;
             FloatVector c0 = FloatVector.zero(FLOATS), c1 = c0, c2 = c0, c3 = c0;
             for (int g = 0; g < 4; g++) {
                 IntVector packed = IntVector.fromMemorySegment(INTS, quants, base + (long) g * 4 * ROWS, LITTLE);
                 for (int u = 0; u < 4; u++) {
-                    int k = valuesBase + (block * 32 + 4 * g + u) * Activations.GROUP;
+                    int k = e + 4 * g + u;
                     FloatVector w = toFloats(lowNibble(packed, u));
-                    c0 = w.fma(FloatVector.broadcast(FLOATS, a[k + 0]), c0);
-                    c1 = w.fma(FloatVector.broadcast(FLOATS, a[k + 1]), c1);
-                    c2 = w.fma(FloatVector.broadcast(FLOATS, a[k + 2]), c2);
-                    c3 = w.fma(FloatVector.broadcast(FLOATS, a[k + 3]), c3);
-                    FloatVector h = toFloats(highNibble(packed, u));
-                    int kHigh = k + 16 * Activations.GROUP;
-                    c0 = h.fma(FloatVector.broadcast(FLOATS, a[kHigh + 0]), c0);
-                    c1 = h.fma(FloatVector.broadcast(FLOATS, a[kHigh + 1]), c1);
-                    c2 = h.fma(FloatVector.broadcast(FLOATS, a[kHigh + 2]), c2);
-                    c3 = h.fma(FloatVector.broadcast(FLOATS, a[kHigh + 3]), c3);
+                    c0 = w.fma(FloatVector.broadcast(FLOATS, a[a0 + k]), c0);
+                    c1 = w.fma(FloatVector.broadcast(FLOATS, a[a1 + k]), c1);
+                    c2 = w.fma(FloatVector.broadcast(FLOATS, a[a2 + k]), c2);
+                    c3 = w.fma(FloatVector.broadcast(FLOATS, a[a3 + k]), c3);
+                    {
+                        FloatVector h = toFloats(highNibble(packed, u));
+                        c0 = h.fma(FloatVector.broadcast(FLOATS, a[a0 + k + 16]), c0);
+                        c1 = h.fma(FloatVector.broadcast(FLOATS, a[a1 + k + 16]), c1);
+                        c2 = h.fma(FloatVector.broadcast(FLOATS, a[a2 + k + 16]), c2);
+                        c3 = h.fma(FloatVector.broadcast(FLOATS, a[a3 + k + 16]), c3);
+                    }
                 }
             }
-            FloatVector d = FloatVector.fromArray(FLOATS, scales, blockIndex * ROWS);
-            int s = scalesBase + block * Activations.GROUP;
-            sum0 = c0.sub(offsets[s + 0]).fma(d.mul(x[s + 0]), sum0);
-            sum1 = c1.sub(offsets[s + 1]).fma(d.mul(x[s + 1]), sum1);
-            sum2 = c2.sub(offsets[s + 2]).fma(d.mul(x[s + 2]), sum2);
-            sum3 = c3.sub(offsets[s + 3]).fma(d.mul(x[s + 3]), sum3);
-        }
-        store(sum0, group, out, outOffset + token * rows);
-        if (token + 1 <= lastToken) {
-            store(sum1, group, out, outOffset + (token + 1) * rows);
-        }
-        if (token + 2 <= lastToken) {
-            store(sum2, group, out, outOffset + (token + 2) * rows);
-        }
-        if (token + 3 <= lastToken) {
-            store(sum3, group, out, outOffset + (token + 3) * rows);
-        }
-    }
-
-    /**
-     * Eight tokens per pass over the weights ({@code token} a multiple of eight, so that they are one group of {@link
-     * Activations#groupedValues}): a weight vector is extracted and converted once and then feeds eight
-     * fused multiply-adds instead of four, so a speculative verification batch of up to nine tokens costs one pass
-     * more than a single token rather than two. Sixteen accumulators and the weight fit the 32 AVX-512 registers.
-     */
-    private void multiplyQ8Eight(
-            int group, Activations activations, int token, int lastToken, float[] out, int outOffset) {
-        float[] a = activations.groupedValues;
-        float[] x = activations.groupedScales;
-        int tokenGroup = token / Activations.GROUP;
-        int valuesBase = tokenGroup * blocks * 32 * Activations.GROUP;
-        int scalesBase = tokenGroup * blocks * Activations.GROUP;
-        FloatVector sum0 = FloatVector.zero(FLOATS),
-                sum1 = sum0,
-                sum2 = sum0,
-                sum3 = sum0,
-                sum4 = sum0,
-                sum5 = sum0,
-                sum6 = sum0,
-                sum7 = sum0;
-        for (int block = 0; block < blocks; block++) {
-            int blockIndex = group * blocks + block;
-            long base = blockIndex * blockQuantBytes;
-            FloatVector c0 = FloatVector.zero(FLOATS), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-            for (int g = 0; g < 8; g++) {
-                IntVector packed = IntVector.fromMemorySegment(INTS, quants, base + (long) g * 4 * ROWS, LITTLE);
-                for (int u = 0; u < 4; u++) {
-                    int k = valuesBase + (block * 32 + 4 * g + u) * Activations.GROUP;
-                    FloatVector w = toFloats(signedByte(packed, u));
-                    c0 = w.fma(FloatVector.broadcast(FLOATS, a[k + 0]), c0);
-                    c1 = w.fma(FloatVector.broadcast(FLOATS, a[k + 1]), c1);
-                    c2 = w.fma(FloatVector.broadcast(FLOATS, a[k + 2]), c2);
-                    c3 = w.fma(FloatVector.broadcast(FLOATS, a[k + 3]), c3);
-                    c4 = w.fma(FloatVector.broadcast(FLOATS, a[k + 4]), c4);
-                    c5 = w.fma(FloatVector.broadcast(FLOATS, a[k + 5]), c5);
-                    c6 = w.fma(FloatVector.broadcast(FLOATS, a[k + 6]), c6);
-                    c7 = w.fma(FloatVector.broadcast(FLOATS, a[k + 7]), c7);
-                }
+            { // nibbles are quants + 8
+                c0 = c0.sub(8 * blockSums[s0 + block]);
+                c1 = c1.sub(8 * blockSums[s1 + block]);
+                c2 = c2.sub(8 * blockSums[s2 + block]);
+                c3 = c3.sub(8 * blockSums[s3 + block]);
             }
             FloatVector d = FloatVector.fromArray(FLOATS, scales, blockIndex * ROWS);
-            int s = scalesBase + block * Activations.GROUP;
-            sum0 = c0.fma(d.mul(x[s + 0]), sum0);
-            sum1 = c1.fma(d.mul(x[s + 1]), sum1);
-            sum2 = c2.fma(d.mul(x[s + 2]), sum2);
-            sum3 = c3.fma(d.mul(x[s + 3]), sum3);
-            sum4 = c4.fma(d.mul(x[s + 4]), sum4);
-            sum5 = c5.fma(d.mul(x[s + 5]), sum5);
-            sum6 = c6.fma(d.mul(x[s + 6]), sum6);
-            sum7 = c7.fma(d.mul(x[s + 7]), sum7);
+            sum0 = c0.fma(d.mul(x[s0 + block]), sum0);
+            sum1 = c1.fma(d.mul(x[s1 + block]), sum1);
+            sum2 = c2.fma(d.mul(x[s2 + block]), sum2);
+            sum3 = c3.fma(d.mul(x[s3 + block]), sum3);
         }
         store(sum0, group, out, outOffset + token * rows);
-        if (token + 1 <= lastToken) {
-            store(sum1, group, out, outOffset + (token + 1) * rows);
-        }
-        if (token + 2 <= lastToken) {
-            store(sum2, group, out, outOffset + (token + 2) * rows);
-        }
-        if (token + 3 <= lastToken) {
-            store(sum3, group, out, outOffset + (token + 3) * rows);
-        }
-        if (token + 4 <= lastToken) {
-            store(sum4, group, out, outOffset + (token + 4) * rows);
-        }
-        if (token + 5 <= lastToken) {
-            store(sum5, group, out, outOffset + (token + 5) * rows);
-        }
-        if (token + 6 <= lastToken) {
-            store(sum6, group, out, outOffset + (token + 6) * rows);
-        }
-        if (token + 7 <= lastToken) {
-            store(sum7, group, out, outOffset + (token + 7) * rows);
-        }
-    }
-
-    private void multiplyQ4Eight(
-            int group, Activations activations, int token, int lastToken, float[] out, int outOffset) {
-        float[] a = activations.groupedValues;
-        float[] x = activations.groupedScales;
-        float[] offsets = activations.groupedOffsets;
-        int tokenGroup = token / Activations.GROUP;
-        int valuesBase = tokenGroup * blocks * 32 * Activations.GROUP;
-        int scalesBase = tokenGroup * blocks * Activations.GROUP;
-        FloatVector sum0 = FloatVector.zero(FLOATS),
-                sum1 = sum0,
-                sum2 = sum0,
-                sum3 = sum0,
-                sum4 = sum0,
-                sum5 = sum0,
-                sum6 = sum0,
-                sum7 = sum0;
-        for (int block = 0; block < blocks; block++) {
-            int blockIndex = group * blocks + block;
-            long base = blockIndex * blockQuantBytes;
-            FloatVector c0 = FloatVector.zero(FLOATS), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
-            for (int g = 0; g < 4; g++) {
-                IntVector packed = IntVector.fromMemorySegment(INTS, quants, base + (long) g * 4 * ROWS, LITTLE);
-                for (int u = 0; u < 4; u++) {
-                    int k = valuesBase + (block * 32 + 4 * g + u) * Activations.GROUP;
-                    FloatVector w = toFloats(lowNibble(packed, u));
-                    c0 = w.fma(FloatVector.broadcast(FLOATS, a[k + 0]), c0);
-                    c1 = w.fma(FloatVector.broadcast(FLOATS, a[k + 1]), c1);
-                    c2 = w.fma(FloatVector.broadcast(FLOATS, a[k + 2]), c2);
-                    c3 = w.fma(FloatVector.broadcast(FLOATS, a[k + 3]), c3);
-                    c4 = w.fma(FloatVector.broadcast(FLOATS, a[k + 4]), c4);
-                    c5 = w.fma(FloatVector.broadcast(FLOATS, a[k + 5]), c5);
-                    c6 = w.fma(FloatVector.broadcast(FLOATS, a[k + 6]), c6);
-                    c7 = w.fma(FloatVector.broadcast(FLOATS, a[k + 7]), c7);
-                    FloatVector h = toFloats(highNibble(packed, u));
-                    int kHigh = k + 16 * Activations.GROUP;
-                    c0 = h.fma(FloatVector.broadcast(FLOATS, a[kHigh + 0]), c0);
-                    c1 = h.fma(FloatVector.broadcast(FLOATS, a[kHigh + 1]), c1);
-                    c2 = h.fma(FloatVector.broadcast(FLOATS, a[kHigh + 2]), c2);
-                    c3 = h.fma(FloatVector.broadcast(FLOATS, a[kHigh + 3]), c3);
-                    c4 = h.fma(FloatVector.broadcast(FLOATS, a[kHigh + 4]), c4);
-                    c5 = h.fma(FloatVector.broadcast(FLOATS, a[kHigh + 5]), c5);
-                    c6 = h.fma(FloatVector.broadcast(FLOATS, a[kHigh + 6]), c6);
-                    c7 = h.fma(FloatVector.broadcast(FLOATS, a[kHigh + 7]), c7);
-                }
-            }
-            FloatVector d = FloatVector.fromArray(FLOATS, scales, blockIndex * ROWS);
-            int s = scalesBase + block * Activations.GROUP;
-            sum0 = c0.sub(offsets[s + 0]).fma(d.mul(x[s + 0]), sum0);
-            sum1 = c1.sub(offsets[s + 1]).fma(d.mul(x[s + 1]), sum1);
-            sum2 = c2.sub(offsets[s + 2]).fma(d.mul(x[s + 2]), sum2);
-            sum3 = c3.sub(offsets[s + 3]).fma(d.mul(x[s + 3]), sum3);
-            sum4 = c4.sub(offsets[s + 4]).fma(d.mul(x[s + 4]), sum4);
-            sum5 = c5.sub(offsets[s + 5]).fma(d.mul(x[s + 5]), sum5);
-            sum6 = c6.sub(offsets[s + 6]).fma(d.mul(x[s + 6]), sum6);
-            sum7 = c7.sub(offsets[s + 7]).fma(d.mul(x[s + 7]), sum7);
-        }
-        store(sum0, group, out, outOffset + token * rows);
-        if (token + 1 <= lastToken) {
-            store(sum1, group, out, outOffset + (token + 1) * rows);
-        }
-        if (token + 2 <= lastToken) {
-            store(sum2, group, out, outOffset + (token + 2) * rows);
-        }
-        if (token + 3 <= lastToken) {
-            store(sum3, group, out, outOffset + (token + 3) * rows);
-        }
-        if (token + 4 <= lastToken) {
-            store(sum4, group, out, outOffset + (token + 4) * rows);
-        }
-        if (token + 5 <= lastToken) {
-            store(sum5, group, out, outOffset + (token + 5) * rows);
-        }
-        if (token + 6 <= lastToken) {
-            store(sum6, group, out, outOffset + (token + 6) * rows);
-        }
-        if (token + 7 <= lastToken) {
-            store(sum7, group, out, outOffset + (token + 7) * rows);
-        }
+        store(sum1, group, out, outOffset + t1 * rows);
+        store(sum2, group, out, outOffset + t2 * rows);
+        store(sum3, group, out, outOffset + t3 * rows);
     }
 
     /** One token (decode). */
