@@ -3,8 +3,8 @@ package org.logitlab.speculative;
 /**
  * The measured cost of the target's forward pass as a function of how many tokens it evaluates. Speculative
  * decoding pays off only if a pass over k tokens costs less than k single-token passes; how much less depends
- * on the engine and the machine, and the curve need not be a line: logitlab's quantized kernels multiply up to four
- * or eight tokens per pass over the weights, so two to four tokens cost about the same, and five to eight. So
+ * on the engine and the machine, and the curve need not be a line: logitlab's quantized kernels multiply four
+ * tokens per pass over the weights, so two, three and four tokens cost about the same and five costs more. So
  * each pass size keeps its own exponentially weighted mean, and a size not seen yet is estimated between the
  * nearest sizes that were (linearly), or beyond the largest one with the slope of a least-squares line over
  * all passes.
