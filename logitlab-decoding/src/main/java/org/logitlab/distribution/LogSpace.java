@@ -131,17 +131,9 @@ public final class LogSpace {
     /**
      * Central moments of log p under p, for p_i = exp(scale · x_i − logSumExp) with E_p[log p] = {@code mean}, by
      * deviations from the mean (a second pass; see {@link #logProbMoments}): {E_p[(log p − μ)²], E_p[(log p − μ)⁴]}.
-     * Masked tokens add nothing.
+     * Masked tokens add nothing. Scalar: it runs only for the rare rows the one-pass formula would cancel on.
      */
     static double[] logProbCentralMoments(
-            float[] values, int offset, int length, double scale, double logSumExp, double mean) {
-        return VECTORIZED
-                ? VectorLogSpace.logProbCentralMoments(values, offset, length, scale, logSumExp, mean)
-                : scalarLogProbCentralMoments(values, offset, length, scale, logSumExp, mean);
-    }
-
-    /** The reference loop the vector path is tested against. */
-    static double[] scalarLogProbCentralMoments(
             float[] values, int offset, int length, double scale, double logSumExp, double mean) {
         double second = 0.0;
         double fourth = 0.0;

@@ -106,43 +106,6 @@ final class VectorLogSpace {
         return sums;
     }
 
-    /** {@link LogSpace#scalarLogProbCentralMoments} in double lanes, lanes summed in a fixed order. */
-    static double[] logProbCentralMoments(
-            float[] values, int offset, int length, double scale, double logSumExp, double mean) {
-        int lanes = DOUBLES.length();
-        int vectorEnd = length - length % lanes;
-        DoubleVector secondSum = DoubleVector.zero(DOUBLES);
-        DoubleVector fourthSum = DoubleVector.zero(DOUBLES);
-        for (int chunk = 0; chunk < vectorEnd; chunk += CHUNK) {
-            int count = Math.min(CHUNK, vectorEnd - chunk);
-            double[] widened = widen(values, offset + chunk, count);
-            for (int i = 0; i < count; i += lanes) {
-                // clamped below where exp underflows (−∞ for a masked token): it then adds 0, not 0 · ∞
-                DoubleVector logProbability = DoubleVector.fromArray(DOUBLES, widened, i)
-                        .mul(scale)
-                        .sub(logSumExp)
-                        .max(UNDERFLOWED);
-                DoubleVector probability = exp(logProbability);
-                DoubleVector deviation = logProbability.sub(mean);
-                DoubleVector weightedSquare = probability.mul(deviation).mul(deviation);
-                secondSum = secondSum.add(weightedSquare);
-                fourthSum = weightedSquare.mul(deviation).fma(deviation, fourthSum);
-            }
-        }
-        double second = sumLanes(secondSum);
-        double fourth = sumLanes(fourthSum);
-        for (int i = vectorEnd; i < length; i++) {
-            if (values[offset + i] != Float.NEGATIVE_INFINITY) {
-                double logProbability = values[offset + i] * scale - logSumExp;
-                double deviationSquared = (logProbability - mean) * (logProbability - mean);
-                double probability = Math.exp(logProbability);
-                second += probability * deviationSquared;
-                fourth += probability * deviationSquared * deviationSquared;
-            }
-        }
-        return new double[] {second, fourth};
-    }
-
     private static double sumLanes(DoubleVector vector) {
         double total = 0.0;
         for (int lane = 0; lane < DOUBLES.length(); lane++) {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class VectorLogSpaceTest {
     @Test
-    void vectorPowerSumsAndCentralMomentsEqualTheScalarReference() {
+    void vectorPowerSumsEqualTheScalarReference() {
         SplittableRandom random = new SplittableRandom(23);
         for (int length : new int[] {1, 3, 7, 8, 9, 17, 511, 512, 32000, 102_401}) {
             float[] values = new float[length + 3];
@@ -25,15 +25,6 @@ class VectorLogSpaceTest {
                     assertThat(vectorSums[k])
                             .as("length %d scale %s S%d", length, scale, k)
                             .isCloseTo(scalarSums[k], Offset.offset(1e-12 * Math.max(1.0, Math.abs(scalarSums[k]))));
-                }
-                double logSumExp = LogSpace.logSumExp(values, 3, length, scale);
-                double mean = vectorSums[1] / vectorSums[0] - Math.log(vectorSums[0]);
-                double[] scalar = LogSpace.scalarLogProbCentralMoments(values, 3, length, scale, logSumExp, mean);
-                double[] vector = VectorLogSpace.logProbCentralMoments(values, 3, length, scale, logSumExp, mean);
-                for (int moment = 0; moment < 2; moment++) {
-                    assertThat(vector[moment])
-                            .as("length %d scale %s central moment %d", length, scale, moment)
-                            .isCloseTo(scalar[moment], Offset.offset(1e-12 * Math.max(1.0, Math.abs(scalar[moment]))));
                 }
             }
         }
@@ -60,8 +51,8 @@ class VectorLogSpaceTest {
             }
             float max = LogSpace.max(values, 0, values.length);
             LogSpace.LogProbMoments moments = LogSpace.logProbMoments(values, 0, values.length, 1.0, max);
-            double[] exact = LogSpace.scalarLogProbCentralMoments(
-                    values, 0, values.length, 1.0, moments.logSumExp(), moments.mean());
+            double[] exact =
+                    LogSpace.logProbCentralMoments(values, 0, values.length, 1.0, moments.logSumExp(), moments.mean());
             assertThat(moments.logSumExp()).isCloseTo(LogSpace.logSumExp(values, 0, values.length), Offset.offset(0.0));
             assertThat(moments.variance())
                     .as("shape %d variance", shape)
