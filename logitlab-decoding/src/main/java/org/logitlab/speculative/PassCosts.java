@@ -1,83 +1,95 @@
 package org.logitlab.speculative;
 
+import java.util.Arrays;
+
 /**
  * The measured cost of the target's forward pass as a function of how many tokens it evaluates. Speculative
  * decoding pays off only if a pass over k tokens costs less than k single-token passes; how much less depends
  * on the engine and the machine, and the curve need not be a line: logitlab's quantized kernels multiply four
  * tokens per pass over the weights, so two, three and four tokens cost about the same and five costs more. So
- * each pass size keeps its own exponentially weighted mean, and a size not seen yet is estimated between the
- * nearest sizes that were (linearly), or beyond the largest one with the slope of a least-squares line over
- * all passes.
+ * each pass size keeps its own estimate, and a size without one is estimated between the nearest sizes that have
+ * one (linearly), or beyond the largest one with the slope between the two largest.
  *
- * <p>Until two different sizes have been seen the slope is taken as 0, which favours drafting: the first
- * drafts are how the curve gets measured at all.
+ * <p>A size's estimate is the median of its last {@link #KEPT} passes, and exists only once it has run twice. A
+ * single pass is not trusted: the first pass of a size often pays for compiling the code it runs (measured: a
+ * first two-token pass of 200 ms against 6 ms single-token passes; a mean, or a line fitted through it, then
+ * priced a nine-token pass at over a second and drafting stopped for good). A size without an estimate is priced
+ * optimistically from its neighbours (with one measured size, as the same cost), so it is tried again and
+ * measured. Every estimate lies between the single-token cost and that many single-token passes: a batched pass
+ * is never cheaper than one token and never dearer than running its tokens one by one.
  */
 final class PassCosts {
-    /** Weight of the history at each pass: about the last 1 / (1 − DECAY) = 32 passes count. */
-    private static final double DECAY = 0.96875;
-    /** Pass sizes measured one by one; larger passes only feed the line. */
+    /** Pass sizes measured one by one; larger passes are extrapolated. */
     private static final int SIZES = 64;
+    /** Recent passes per size whose median is the estimate. */
+    private static final int KEPT = 7;
+    /** Passes of a size before its median is trusted. */
+    private static final int TRUSTED = 2;
 
-    private double weight, sumTokens, sumTokensSquared, sumCost, sumTokensCost;
-    private final double[] sizeWeight = new double[SIZES + 1];
-    private final double[] sizeCost = new double[SIZES + 1];
+    private final long[][] recent = new long[SIZES + 1][KEPT];
+    private final int[] passes = new int[SIZES + 1];
+    private final double[] median = new double[SIZES + 1];
 
     void record(int tokens, long nanoseconds) {
-        weight = weight * DECAY + 1.0;
-        sumTokens = sumTokens * DECAY + tokens;
-        sumTokensSquared = sumTokensSquared * DECAY + (double) tokens * tokens;
-        sumCost = sumCost * DECAY + nanoseconds;
-        sumTokensCost = sumTokensCost * DECAY + (double) tokens * nanoseconds;
-        if (tokens >= 1 && tokens <= SIZES) {
-            sizeWeight[tokens] = sizeWeight[tokens] * DECAY + 1.0;
-            sizeCost[tokens] = sizeCost[tokens] * DECAY + nanoseconds;
+        if (tokens < 1 || tokens > SIZES) {
+            return;
+        }
+        recent[tokens][passes[tokens] % KEPT] = nanoseconds;
+        passes[tokens]++;
+        if (passes[tokens] >= TRUSTED) {
+            long[] sorted = Arrays.copyOf(recent[tokens], Math.min(passes[tokens], KEPT));
+            Arrays.sort(sorted);
+            median[tokens] = sorted[(sorted.length - 1) / 2]; // the lower middle of an even count
         }
     }
 
+    /** Whether no pass size has an estimate yet (then nothing is cut for cost). */
     boolean isEmpty() {
-        return weight == 0.0;
+        for (int tokens = 1; tokens <= SIZES; tokens++) {
+            if (trusted(tokens)) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** Estimated cost of a pass over {@code tokens} tokens, in nanoseconds. */
+    /** Estimated cost of a pass over {@code tokens} ≥ 1 tokens, in nanoseconds; NaN while {@link #isEmpty()}. */
     double estimate(int tokens) {
-        if (tokens >= 1 && tokens <= SIZES && sizeWeight[tokens] > 0) {
-            return mean(tokens);
+        double estimate = unbounded(tokens);
+        if (trusted(1)) {
+            estimate = Math.clamp(estimate, median[1], tokens * median[1]);
+        }
+        return estimate;
+    }
+
+    private double unbounded(int tokens) {
+        if (tokens <= SIZES && trusted(tokens)) {
+            return median[tokens];
         }
         int below = Math.min(tokens, SIZES + 1) - 1;
-        while (below >= 1 && sizeWeight[below] == 0) {
+        while (below >= 1 && !trusted(below)) {
             below--;
         }
         int above = tokens + 1;
-        while (above <= SIZES && sizeWeight[above] == 0) {
+        while (above <= SIZES && !trusted(above)) {
             above++;
         }
         if (below >= 1 && above <= SIZES) {
             double share = (double) (tokens - below) / (above - below);
-            return mean(below) + share * (mean(above) - mean(below));
+            return median[below] + share * (median[above] - median[below]);
         }
         if (below >= 1) {
-            // beyond the largest measured size: continue from it with the line's slope
-            return mean(below) + slope() * (tokens - below);
+            int second = below - 1;
+            while (second >= 1 && !trusted(second)) {
+                second--;
+            }
+            double slope = second < 1 ? 0.0 : Math.max(0.0, (median[below] - median[second]) / (below - second));
+            return median[below] + slope * (tokens - below);
         }
-        return line(tokens);
+        return above <= SIZES ? median[above] : Double.NaN;
     }
 
-    private double mean(int tokens) {
-        return sizeCost[tokens] / sizeWeight[tokens];
-    }
-
-    private double slope() {
-        double meanTokens = sumTokens / weight;
-        double variance = sumTokensSquared / weight - meanTokens * meanTokens;
-        return variance > 1e-6
-                ? Math.max(0.0, (sumTokensCost / weight - meanTokens * (sumCost / weight)) / variance)
-                : 0.0;
-    }
-
-    /** The least-squares line's value, never below the per-token share (a negative intercept is noise). */
-    private double line(int tokens) {
-        double slope = slope();
-        double intercept = sumCost / weight - slope * (sumTokens / weight);
-        return Math.max(intercept + slope * tokens, slope * tokens);
+    private boolean trusted(int tokens) {
+        return passes[tokens] >= TRUSTED;
     }
 }
