@@ -48,9 +48,11 @@ final class SpeculativeDecodingOptions {
     @Option(
             names = "--draft-p-min",
             paramLabel = "P",
-            description = "Stop drafting when the draft's estimated acceptance falls below P; 0 = never (default: "
+            description = "Stop drafting when the draft's estimated acceptance falls below P, and cut drafts whose"
+                    + " measured pass cost exceeds their expected gain; 0 = never: draft whenever the drafter can"
+                    + " (for lookup: whenever the text has a match, as llama-lookup does) (default: "
                     + DraftLength.DEFAULT_P_MIN
-                    + "; for lookup 0, drafting whenever the text has a match, as llama-lookup does).")
+                    + ").")
     Double draftPMin;
 
     @Option(

@@ -10,11 +10,11 @@ import org.logitlab.model.Model;
 class DraftLengthTest {
 
     @Test
-    void promptLookupDraftsWheneverThereIsAMatchOthersStopAtTheDefaultPMin() {
-        assertThat(DraftLength.defaultPMin(DrafterKind.PROMPT_LOOKUP)).isZero();
+    void everyDrafterStopsAtTheDefaultPMin() {
+        assertThat(DraftLength.defaultPMin(DrafterKind.PROMPT_LOOKUP)).isEqualTo(0.1);
         assertThat(DraftLength.defaultPMin(DrafterKind.TOKEN_RECYCLING)).isEqualTo(0.1);
         assertThat(DraftLength.defaultPMin(DrafterKind.DRAFT_MODEL)).isEqualTo(0.1);
-        assertThat(DraftLength.defaults(DrafterKind.PROMPT_LOOKUP)).isEqualTo(new DraftLength(8, 0, 0.0, 24));
+        assertThat(DraftLength.defaults(DrafterKind.PROMPT_LOOKUP)).isEqualTo(new DraftLength(8, 0, 0.1, 24));
         assertThat(DraftLength.defaults(DrafterKind.DRAFT_MODEL)).isEqualTo(new DraftLength(8, 0, 0.1, 24));
         assertThatThrownBy(() -> DraftLength.defaultPMin(null)).hasMessageContaining("kind");
     }

@@ -74,14 +74,14 @@ class SpeculationFlagsTest {
     }
 
     /**
-     * Without --draft-p-min each mode gets the library's default for its drafter (DraftLength.defaultPMin): prompt
-     * lookup drafts whenever there is a match (0), the others stop at 0.1; a given value holds for every mode.
+     * Without --draft-p-min each mode gets the library's default for its drafter (DraftLength.defaultPMin), 0.1 for
+     * every mode today; a given value holds for every mode.
      */
     @Test
     void draftPMinDefaultsToTheLibrarysDefaultOfTheModesDrafter() {
         Path draftModel = SpeculativeServerGreedyTest.draftModel();
         assertThat(SpeculationFlags.parse("lookup", null, 8, 0, null, 3, 24, 3).effectiveDraftPMin())
-                .isEqualTo(0.0);
+                .isEqualTo(0.1);
         assertThat(SpeculationFlags.parse("recycle", null, 8, 0, null, 3, 24, 3).effectiveDraftPMin())
                 .isEqualTo(0.1);
         for (String mode : new String[] {"draft", "tree", "multi"}) {
@@ -93,7 +93,7 @@ class SpeculationFlagsTest {
         assertThat(SpeculationFlags.parse("lookup", null, 8, 0, 0.3, 3, 24, 3).effectiveDraftPMin())
                 .isEqualTo(0.3);
         SpeculationSettings off = SpeculationFlags.parse(null, null, 8, 0, null, 3, 24, 3);
-        assertThat(off.withMode(SpeculativeMode.LOOKUP).effectiveDraftPMin()).isEqualTo(0.0);
+        assertThat(off.withMode(SpeculativeMode.LOOKUP).effectiveDraftPMin()).isEqualTo(0.1);
         assertThat(off.withMode(SpeculativeMode.RECYCLE).effectiveDraftPMin()).isEqualTo(0.1);
         assertThat(SpeculationSettings.off()).isEqualTo(off);
     }

@@ -43,14 +43,14 @@ class SpeculationFieldsTest {
     @Test
     void draftPMinNotGivenToTheServerFollowsTheRequestsMode() throws Exception {
         SpeculationSettings lookupServer = server(SpeculativeMode.LOOKUP, null);
-        assertThat(read("{}", lookupServer, false).effectiveDraftPMin()).isEqualTo(0.0);
+        assertThat(read("{}", lookupServer, false).effectiveDraftPMin()).isEqualTo(0.1);
         assertThat(read("{\"speculative\": {\"mode\": \"recycle\"}}", lookupServer, false)
                         .effectiveDraftPMin())
                 .isEqualTo(0.1);
         SpeculationSettings plainServer = SpeculationSettings.off();
         assertThat(read("{\"speculative\": {\"mode\": \"lookup\"}}", plainServer, false)
                         .effectiveDraftPMin())
-                .isEqualTo(0.0);
+                .isEqualTo(0.1);
         assertThat(read("{\"speculative\": {\"mode\": \"tree\"}}", plainServer, true)
                         .effectiveDraftPMin())
                 .isEqualTo(0.1);
