@@ -46,6 +46,14 @@ final class SpeculativeOptions {
                     + " llama.cpp's timings).")
     boolean compare;
 
+    @Option(
+            names = "--draft-layers",
+            paramLabel = "N",
+            description = "Self-speculation for --spec draft, tree and multi: draft with the target's own first N"
+                    + " layers and its output head (an early exit that shares the target's weights) instead of"
+                    + " --draft-model.")
+    Integer draftLayers;
+
     private SpeculativeStatistics statistics;
     /** Tokens/s of the (last) speculative run, or the median over --compare's pairs. */
     private double tokensPerSecond;
@@ -88,10 +96,16 @@ final class SpeculativeOptions {
         DraftLength length = new DraftLength(options.draftMax, options.draftMin, pMin, options.treeNodes);
         Model draft = null;
         if (kind == DrafterKind.DRAFT_MODEL) {
-            if (options.draftModel == null) {
-                throw new IllegalArgumentException("--spec " + mode + " needs --draft-model FILE");
+            if (draftLayers != null) {
+                if (options.draftModel != null) {
+                    throw new IllegalArgumentException("give --draft-model or --draft-layers, not both");
+                }
+                draft = model.firstLayers(draftLayers);
+            } else if (options.draftModel == null) {
+                throw new IllegalArgumentException("--spec " + mode + " needs --draft-model FILE or --draft-layers N");
+            } else {
+                draft = Model.load(options.draftModel);
             }
-            draft = Model.load(options.draftModel);
         }
         // With --compare: run 0 warms up both paths untimed, then plain and speculative alternate, so a slow spell
         // of the machine or the JIT's progress hits both alike; speeds use each run's own token count (at T > 0

@@ -167,6 +167,28 @@ class CommandLineTest {
         }
     }
 
+    /** Self-speculation: the embedded model drafts with its own first layers, and the output is plain decoding's. */
+    @Test
+    void draftLayersDraftWithTheTargetCutShort() throws Exception {
+        List<String> plainArguments =
+                List.of("generate", "--prompt", "Lily had a red ball.", "--temp", "0", "-n", "40", "--json");
+        Run plain = run(plainArguments.toArray(String[]::new));
+        List<String> speculativeArguments = new java.util.ArrayList<>(plainArguments);
+        speculativeArguments.addAll(List.of("--spec", "draft", "--draft-layers", "3"));
+        Run speculative = run(speculativeArguments.toArray(String[]::new));
+        assertThat(speculative.exitCode()).as(speculative.err()).isZero();
+        JsonNode actual = JSON.readTree(speculative.out());
+        assertThat(actual.get("ids")).isEqualTo(JSON.readTree(plain.out()).get("ids"));
+        assertThat(actual.get("speculative").get("target_forward_passes").asInt())
+                .isLessThan(40);
+        Run both = run("generate", "-n", "1", "--spec", "draft", "--draft-layers", "2", "--draft-model", "x.gguf");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).contains("--draft-model or --draft-layers");
+        Run tooMany = run("generate", "-n", "1", "--spec", "draft", "--draft-layers", "99");
+        assertThat(tooMany.exitCode()).isEqualTo(2);
+        assertThat(tooMany.err()).contains("got 99");
+    }
+
     @Test
     void badInputGivesOneLineErrorsNamingTheThing() {
         Run missing = run("inspect", "--model", "/no/such/model.gguf");

@@ -31,8 +31,11 @@ public final class Model implements AutoCloseable {
     private final Tokenizer tokenizer;
 
     private final ActivationPrecision precision;
+    /** Null for a loaded model; for an early-exit view ({@link #firstLayers}), the model it shares everything with. */
+    private final Model full;
 
     private Model(GgufFile file, ActivationPrecision precision) {
+        this.full = null;
         this.file = file;
         this.precision = precision;
         GgufTensor embedding = file.requireTensor("token_embd.weight");
@@ -54,6 +57,33 @@ public final class Model implements AutoCloseable {
             throw new GgufFormatException(file.source() + ": tokenizer has " + tokenizer.vocabularySize()
                     + " tokens but token_embd.weight has " + config.vocabularySize() + " rows");
         }
+    }
+
+    private Model(Model full, int layerCount) {
+        this.full = full;
+        this.file = full.file;
+        this.precision = full.precision;
+        this.config = full.config.withLayerCount(layerCount);
+        this.tokenEmbedding = full.tokenEmbedding;
+        this.layers = full.layers.subList(0, layerCount);
+        this.outputNorm = full.outputNorm;
+        this.output = full.output;
+        this.tokenizer = full.tokenizer;
+    }
+
+    /**
+     * The first {@code count} layers of this model followed by its own final norm and output head: an early exit
+     * that shares every weight (nothing is copied or loaded), for self-speculative drafting (the draft is the target
+     * cut short, as in LayerSkip, Elhoushi et al. 2024). A model not trained for early exit predicts its next token
+     * from a middle layer only roughly, so acceptance depends on the model; verification keeps the output exact
+     * regardless. Closing the view leaves this model open.
+     */
+    public Model firstLayers(int count) {
+        if (count < 1 || count > config.layerCount()) {
+            throw new IllegalArgumentException("an early-exit draft needs 1 to " + config.layerCount() + " layers of "
+                    + source() + ", got " + count);
+        }
+        return new Model(this, count);
     }
 
     /** Memory-maps and loads a GGUF model. */
@@ -169,7 +199,7 @@ public final class Model implements AutoCloseable {
     }
 
     public String source() {
-        return file.source();
+        return full == null ? file.source() : full.source() + " (first " + config.layerCount() + " layers)";
     }
 
     WeightMatrix tokenEmbedding() {
@@ -203,6 +233,9 @@ public final class Model implements AutoCloseable {
 
     @Override
     public void close() {
+        if (full != null) {
+            return; // a view: the full model owns the file
+        }
         file.close();
     }
 }

@@ -49,6 +49,24 @@ public record ModelConfig(
         }
     }
 
+    /** The same model with only its first {@code count} layers (an early-exit view, {@link Model#firstLayers}). */
+    public ModelConfig withLayerCount(int count) {
+        return new ModelConfig(
+                architecture,
+                embeddingLength,
+                count,
+                headCount,
+                keyValueHeadCount,
+                headDimension,
+                feedForwardLength,
+                vocabularySize,
+                contextLength,
+                rmsNormEpsilon,
+                ropeFrequencyBase,
+                ropeFrequencyScale,
+                ropeDimensions);
+    }
+
     public int keyValueDimension() {
         return keyValueHeadCount * headDimension;
     }

@@ -70,7 +70,18 @@ class GreedyLosslessnessTest {
                 new Setup(
                         "multi",
                         model -> draftModel(model, DraftModelDrafter.Shape.MULTI, length),
-                        new RecursiveRejectionVerifier()));
+                        new RecursiveRejectionVerifier()),
+                new Setup(
+                        "early-exit-full",
+                        model -> new DraftModelDrafter(
+                                model,
+                                model.firstLayers(model.config().layerCount() / 2),
+                                CONTEXT,
+                                DraftModelDrafter.Shape.CHAIN,
+                                FULL,
+                                1),
+                        new SpeculativeSamplingVerifier(),
+                        FULL));
         return setups.stream()
                 .flatMap(setup -> Stream.of(
                         Arguments.of(
