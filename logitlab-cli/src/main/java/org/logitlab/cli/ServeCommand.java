@@ -84,6 +84,7 @@ final class ServeCommand implements Callable<Integer> {
         SpeculationSettings speculation = SpeculationFlags.parse(
                 speculative.mode,
                 speculative.draftModel,
+                speculative.draftLayers,
                 speculative.draftMax,
                 speculative.draftMin,
                 speculative.draftPMin,
@@ -104,7 +105,7 @@ final class ServeCommand implements Callable<Integer> {
                                     ? contextLength
                                     : model.config().contextLength(),
                             maxBodyBytes)
-                    .withSpeculation(speculation, speculative.draftModel);
+                    .withSpeculation(speculation, speculative.draftModel, speculative.draftLayers);
         } catch (RuntimeException e) {
             model.close();
             throw e;

@@ -31,6 +31,14 @@ final class SpeculativeDecodingOptions {
     Path draftModel;
 
     @Option(
+            names = "--draft-layers",
+            paramLabel = "N",
+            description = "Self-speculation for --spec draft, tree and multi: draft with the target's own first N"
+                    + " layers and its output head (an early exit that shares the target's weights) instead of"
+                    + " --draft-model.")
+    Integer draftLayers;
+
+    @Option(
             names = "--draft-max",
             defaultValue = "" + DraftLength.DEFAULT_DRAFT_MAX,
             paramLabel = "N",

@@ -46,14 +46,6 @@ final class SpeculativeOptions {
                     + " llama.cpp's timings).")
     boolean compare;
 
-    @Option(
-            names = "--draft-layers",
-            paramLabel = "N",
-            description = "Self-speculation for --spec draft, tree and multi: draft with the target's own first N"
-                    + " layers and its output head (an early exit that shares the target's weights) instead of"
-                    + " --draft-model.")
-    Integer draftLayers;
-
     private SpeculativeStatistics statistics;
     /** Tokens/s of the (last) speculative run, or the median over --compare's pairs. */
     private double tokensPerSecond;
@@ -96,11 +88,11 @@ final class SpeculativeOptions {
         DraftLength length = new DraftLength(options.draftMax, options.draftMin, pMin, options.treeNodes);
         Model draft = null;
         if (kind == DrafterKind.DRAFT_MODEL) {
-            if (draftLayers != null) {
+            if (options.draftLayers != null) {
                 if (options.draftModel != null) {
                     throw new IllegalArgumentException("give --draft-model or --draft-layers, not both");
                 }
-                draft = model.firstLayers(draftLayers);
+                draft = model.firstLayers(options.draftLayers);
             } else if (options.draftModel == null) {
                 throw new IllegalArgumentException("--spec " + mode + " needs --draft-model FILE or --draft-layers N");
             } else {

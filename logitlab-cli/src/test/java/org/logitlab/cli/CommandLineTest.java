@@ -228,8 +228,9 @@ class CommandLineTest {
         for (String line : lines) {
             if (line.matches(" {0,8}-.*")) { // an option's first line; its wrapped description is indented further
                 inside = line.strip()
-                        .matches("--(spec|draft-model|draft-max|draft-min|draft-p-min|draft-tree-nodes|drafts"
-                                + "|lookup-ngram)=.*");
+                        .matches(
+                                "--(spec|draft-model|draft-layers|draft-max|draft-min|draft-p-min|draft-tree-nodes|drafts"
+                                        + "|lookup-ngram)=.*");
             }
             if (inside) {
                 speculative.add(line);

@@ -45,7 +45,9 @@ public final class LogitlabServer implements AutoCloseable {
     /** @param stepper how each engine step runs its forward passes (the seam for a multi-sequence batched pass) */
     public LogitlabServer(Model model, ServerConfig config, BatchStepper stepper) {
         this.config = config;
-        this.draftModel = config.draftModel() == null ? null : loadDraftModel(model, config);
+        this.draftModel = config.draftModel() != null
+                ? loadDraftModel(model, config)
+                : config.draftLayers() != null ? earlyExit(model, config.draftLayers()) : null;
         this.scheduler = new Scheduler(
                 model, draftModel, stepper, config.parallel(), config.queueLimit(), config.contextLength());
         String id = model.name().filter(name -> !name.isBlank()).orElse("logitlab");
@@ -119,6 +121,15 @@ public final class LogitlabServer implements AutoCloseable {
             throw new IllegalArgumentException("--draft-model " + config.draftModel() + ": " + e.getMessage(), e);
         }
         return draft;
+    }
+
+    /** The target's own first layers as the draft (self-speculation); checked against its layer count now. */
+    private static Model earlyExit(Model model, int layers) {
+        try {
+            return model.firstLayers(layers);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--draft-layers " + layers + ": " + e.getMessage(), e);
+        }
     }
 
     private void authorize(Context context) {

@@ -18,6 +18,8 @@ import org.logitlab.server.scheduler.SpeculativeMode;
  *     SpeculationFlags} reads it from the serve flags)
  * @param draftModel GGUF draft model for the modes that {@link SpeculativeMode#needsDraftModel() need one}, loaded by
  *     the server; null for none
+ * @param draftLayers instead of a draft model file, draft with the target's own first layers ({@code
+ *     Model#firstLayers}, self-speculation); null for none
  */
 public record ServerConfig(
         String host,
@@ -28,7 +30,8 @@ public record ServerConfig(
         int contextLength,
         long maxBodyBytes,
         SpeculationSettings speculation,
-        Path draftModel) {
+        Path draftModel,
+        Integer draftLayers) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -61,15 +64,32 @@ public record ServerConfig(
         if (speculation == null) {
             throw new IllegalArgumentException("speculation must not be null (use SpeculationSettings.off())");
         }
-        if (speculation.mode().needsDraftModel() && draftModel == null) {
-            throw new IllegalArgumentException("--spec " + speculation.mode().label() + " needs --draft-model FILE");
+        if (draftModel != null && draftLayers != null) {
+            throw new IllegalArgumentException("give --draft-model or --draft-layers, not both");
+        }
+        if (draftLayers != null && draftLayers < 1) {
+            throw new IllegalArgumentException("--draft-layers must be >= 1, got " + draftLayers);
+        }
+        if (speculation.mode().needsDraftModel() && draftModel == null && draftLayers == null) {
+            throw new IllegalArgumentException(
+                    "--spec " + speculation.mode().label() + " needs --draft-model FILE or --draft-layers N");
         }
     }
 
     /** Without speculative decoding. */
     public ServerConfig(
             String host, int port, String apiKey, int parallel, int queueLimit, int contextLength, long maxBodyBytes) {
-        this(host, port, apiKey, parallel, queueLimit, contextLength, maxBodyBytes, SpeculationSettings.off(), null);
+        this(
+                host,
+                port,
+                apiKey,
+                parallel,
+                queueLimit,
+                contextLength,
+                maxBodyBytes,
+                SpeculationSettings.off(),
+                null,
+                null);
     }
 
     /** Defaults for a model with the given trained context length. */
@@ -86,27 +106,81 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(
-                host, newPort, apiKey, parallel, queueLimit, contextLength, maxBodyBytes, speculation, draftModel);
+                host,
+                newPort,
+                apiKey,
+                parallel,
+                queueLimit,
+                contextLength,
+                maxBodyBytes,
+                speculation,
+                draftModel,
+                draftLayers);
     }
 
     public ServerConfig withParallel(int newParallel) {
         return new ServerConfig(
-                host, port, apiKey, newParallel, queueLimit, contextLength, maxBodyBytes, speculation, draftModel);
+                host,
+                port,
+                apiKey,
+                newParallel,
+                queueLimit,
+                contextLength,
+                maxBodyBytes,
+                speculation,
+                draftModel,
+                draftLayers);
     }
 
     public ServerConfig withApiKey(String newApiKey) {
         return new ServerConfig(
-                host, port, newApiKey, parallel, queueLimit, contextLength, maxBodyBytes, speculation, draftModel);
+                host,
+                port,
+                newApiKey,
+                parallel,
+                queueLimit,
+                contextLength,
+                maxBodyBytes,
+                speculation,
+                draftModel,
+                draftLayers);
     }
 
     public ServerConfig withQueueLimit(int newQueueLimit) {
         return new ServerConfig(
-                host, port, apiKey, parallel, newQueueLimit, contextLength, maxBodyBytes, speculation, draftModel);
+                host,
+                port,
+                apiKey,
+                parallel,
+                newQueueLimit,
+                contextLength,
+                maxBodyBytes,
+                speculation,
+                draftModel,
+                draftLayers);
     }
 
     /** @param newDraftModel the draft model file (null for none) */
     public ServerConfig withSpeculation(SpeculationSettings newSpeculation, Path newDraftModel) {
+        return withSpeculation(newSpeculation, newDraftModel, null);
+    }
+
+    /**
+     * @param newDraftModel the draft model file (null for none)
+     * @param newDraftLayers instead, the target's own first layers as the draft (null for none)
+     */
+    public ServerConfig withSpeculation(
+            SpeculationSettings newSpeculation, Path newDraftModel, Integer newDraftLayers) {
         return new ServerConfig(
-                host, port, apiKey, parallel, queueLimit, contextLength, maxBodyBytes, newSpeculation, newDraftModel);
+                host,
+                port,
+                apiKey,
+                parallel,
+                queueLimit,
+                contextLength,
+                maxBodyBytes,
+                newSpeculation,
+                newDraftModel,
+                newDraftLayers);
     }
 }

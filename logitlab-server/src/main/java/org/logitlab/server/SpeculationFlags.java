@@ -32,9 +32,32 @@ public final class SpeculationFlags {
             int lookupNgram,
             int treeNodes,
             int drafts) {
+        return parse(spec, draftModel, null, draftMax, draftMin, draftPMin, lookupNgram, treeNodes, drafts);
+    }
+
+    /**
+     * As {@link #parse(String, Path, int, int, Double, int, int, int)}, with {@code --draft-layers} (null when not
+     * given): the target's own first layers as the draft model, instead of {@code --draft-model}.
+     */
+    public static SpeculationSettings parse(
+            String spec,
+            Path draftModel,
+            Integer draftLayers,
+            int draftMax,
+            int draftMin,
+            Double draftPMin,
+            int lookupNgram,
+            int treeNodes,
+            int drafts) {
         SpeculativeMode mode = spec == null ? SpeculativeMode.OFF : mode(spec);
-        if (mode.needsDraftModel() && draftModel == null) {
-            throw new IllegalArgumentException("--spec " + spec + " needs --draft-model FILE");
+        if (draftModel != null && draftLayers != null) {
+            throw new IllegalArgumentException("give --draft-model or --draft-layers, not both");
+        }
+        if (draftLayers != null && draftLayers < 1) {
+            throw new IllegalArgumentException("--draft-layers must be >= 1, got " + draftLayers);
+        }
+        if (mode.needsDraftModel() && draftModel == null && draftLayers == null) {
+            throw new IllegalArgumentException("--spec " + spec + " needs --draft-model FILE or --draft-layers N");
         }
         if (draftModel != null && !Files.isRegularFile(draftModel)) {
             throw new IllegalArgumentException("--draft-model " + draftModel + " is not a file");

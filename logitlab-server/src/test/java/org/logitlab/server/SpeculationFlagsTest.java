@@ -51,6 +51,25 @@ class SpeculationFlagsTest {
                 .hasMessageContaining(message);
     }
 
+    /** --draft-layers: the target's own first layers as the draft, instead of a draft model file. */
+    @Test
+    void draftLayersStandInForADraftModelFile() throws Exception {
+        assertThat(SpeculationFlags.parse("draft", null, 2, 8, 0, 0.1, 3, 24, 3).mode())
+                .isEqualTo(SpeculativeMode.DRAFT);
+        assertThatThrownBy(() -> SpeculationFlags.parse(
+                        "tree", SpeculativeServerGreedyTest.draftModel(), 2, 8, 0, 0.1, 3, 24, 3))
+                .hasMessageContaining("--draft-model or --draft-layers, not both");
+        assertThatThrownBy(() -> SpeculationFlags.parse("draft", null, 0, 8, 0, 0.1, 3, 24, 3))
+                .hasMessageContaining("--draft-layers must be >= 1, got 0");
+        SpeculationSettings settings = SpeculationFlags.parse("draft", null, 99, 8, 0, 0.1, 3, 24, 3);
+        try (Model model = Model.loadEmbedded()) {
+            ServerConfig config = TestServer.config().withPort(0).withSpeculation(settings, null, 99);
+            assertThatThrownBy(() -> new LogitlabServer(model, config))
+                    .hasMessageContaining("--draft-layers 99")
+                    .hasMessageContaining("got 99");
+        }
+    }
+
     @Test
     void aMissingDraftModelFileIsNamed() {
         assertThatThrownBy(() -> SpeculationFlags.parse("draft", Path.of("/no/such/draft.gguf"), 8, 0, 0.1, 3, 24, 3))

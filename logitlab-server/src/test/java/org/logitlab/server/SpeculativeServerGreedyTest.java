@@ -81,7 +81,12 @@ class SpeculativeServerGreedyTest {
                         speculativeConfig(SpeculationFlags.parse("tree", draftModel, 4, 0, 0.0, 3, 12, 3), draftModel)),
                 "multi",
                 TestServer.start(speculativeConfig(
-                        SpeculationFlags.parse("multi", draftModel, 4, 0, 0.0, 3, 16, 3), draftModel)));
+                        SpeculationFlags.parse("multi", draftModel, 4, 0, 0.0, 3, 16, 3), draftModel)),
+                // self-speculation: the target's first 3 of 5 layers draft
+                "early-exit",
+                TestServer.start(TestServer.config()
+                        .withParallel(8)
+                        .withSpeculation(SpeculationFlags.parse("draft", null, 3, 4, 0, 0.0, 3, 24, 3), null, 3)));
     }
 
     static ServerConfig speculativeConfig(SpeculationSettings settings, Path draftModel) {
