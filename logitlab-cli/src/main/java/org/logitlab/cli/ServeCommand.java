@@ -3,6 +3,7 @@ package org.logitlab.cli;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.logitlab.model.Model;
+import org.logitlab.server.DraftSource;
 import org.logitlab.server.LogitlabServer;
 import org.logitlab.server.ServerConfig;
 import org.logitlab.server.SpeculationFlags;
@@ -105,7 +106,7 @@ final class ServeCommand implements Callable<Integer> {
                                     ? contextLength
                                     : model.config().contextLength(),
                             maxBodyBytes)
-                    .withSpeculation(speculation, speculative.draftModel, speculative.draftLayers);
+                    .withSpeculation(speculation, DraftSource.of(speculative.draftModel, speculative.draftLayers));
         } catch (RuntimeException e) {
             model.close();
             throw e;

@@ -6,6 +6,7 @@ import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import org.logitlab.constraint.TokenVocabularies;
 import org.logitlab.model.Model;
@@ -45,9 +46,10 @@ public final class LogitlabServer implements AutoCloseable {
     /** @param stepper how each engine step runs its forward passes (the seam for a multi-sequence batched pass) */
     public LogitlabServer(Model model, ServerConfig config, BatchStepper stepper) {
         this.config = config;
-        this.draftModel = config.draftModel() != null
-                ? loadDraftModel(model, config)
-                : config.draftLayers() != null ? earlyExit(model, config.draftLayers()) : null;
+        DraftSource draft = config.draft();
+        this.draftModel = draft == null
+                ? null
+                : draft.layers() != null ? earlyExit(model, draft.layers()) : loadDraftModel(model, draft.file());
         this.scheduler = new Scheduler(
                 model, draftModel, stepper, config.parallel(), config.queueLimit(), config.contextLength());
         String id = model.name().filter(name -> !name.isBlank()).orElse("logitlab");
@@ -107,18 +109,18 @@ public final class LogitlabServer implements AutoCloseable {
     }
 
     /** The draft model, checked against the target's vocabulary now rather than at the first request. */
-    private static Model loadDraftModel(Model model, ServerConfig config) {
+    private static Model loadDraftModel(Model model, Path file) {
         Model draft;
         try {
-            draft = Model.load(config.draftModel());
+            draft = Model.load(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("--draft-model " + config.draftModel() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("--draft-model " + file + ": " + e.getMessage(), e);
         }
         try {
             DraftModelDrafter.requireSameVocabulary(model, draft);
         } catch (IllegalArgumentException e) {
             draft.close();
-            throw new IllegalArgumentException("--draft-model " + config.draftModel() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException("--draft-model " + file + ": " + e.getMessage(), e);
         }
         return draft;
     }

@@ -16,10 +16,8 @@ import org.logitlab.server.scheduler.SpeculativeMode;
  * @param maxBodyBytes largest accepted request body
  * @param speculation speculative decoding of every request that does not choose its own ({@link
  *     SpeculationFlags} reads it from the serve flags)
- * @param draftModel GGUF draft model for the modes that {@link SpeculativeMode#needsDraftModel() need one}, loaded by
- *     the server; null for none
- * @param draftLayers instead of a draft model file, draft with the target's own first layers ({@code
- *     Model#firstLayers}, self-speculation); null for none
+ * @param draft the draft model for the modes that {@link SpeculativeMode#needsDraftModel() need one}: a file or the
+ *     target's own first layers; null for none
  */
 public record ServerConfig(
         String host,
@@ -30,8 +28,7 @@ public record ServerConfig(
         int contextLength,
         long maxBodyBytes,
         SpeculationSettings speculation,
-        Path draftModel,
-        Integer draftLayers) {
+        DraftSource draft) {
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8080;
@@ -64,13 +61,7 @@ public record ServerConfig(
         if (speculation == null) {
             throw new IllegalArgumentException("speculation must not be null (use SpeculationSettings.off())");
         }
-        if (draftModel != null && draftLayers != null) {
-            throw new IllegalArgumentException("give --draft-model or --draft-layers, not both");
-        }
-        if (draftLayers != null && draftLayers < 1) {
-            throw new IllegalArgumentException("--draft-layers must be >= 1, got " + draftLayers);
-        }
-        if (speculation.mode().needsDraftModel() && draftModel == null && draftLayers == null) {
+        if (speculation.mode().needsDraftModel() && draft == null) {
             throw new IllegalArgumentException(
                     "--spec " + speculation.mode().label() + " needs --draft-model FILE or --draft-layers N");
         }
@@ -79,17 +70,7 @@ public record ServerConfig(
     /** Without speculative decoding. */
     public ServerConfig(
             String host, int port, String apiKey, int parallel, int queueLimit, int contextLength, long maxBodyBytes) {
-        this(
-                host,
-                port,
-                apiKey,
-                parallel,
-                queueLimit,
-                contextLength,
-                maxBodyBytes,
-                SpeculationSettings.off(),
-                null,
-                null);
+        this(host, port, apiKey, parallel, queueLimit, contextLength, maxBodyBytes, SpeculationSettings.off(), null);
     }
 
     /** Defaults for a model with the given trained context length. */
@@ -106,81 +87,32 @@ public record ServerConfig(
 
     public ServerConfig withPort(int newPort) {
         return new ServerConfig(
-                host,
-                newPort,
-                apiKey,
-                parallel,
-                queueLimit,
-                contextLength,
-                maxBodyBytes,
-                speculation,
-                draftModel,
-                draftLayers);
+                host, newPort, apiKey, parallel, queueLimit, contextLength, maxBodyBytes, speculation, draft);
     }
 
     public ServerConfig withParallel(int newParallel) {
         return new ServerConfig(
-                host,
-                port,
-                apiKey,
-                newParallel,
-                queueLimit,
-                contextLength,
-                maxBodyBytes,
-                speculation,
-                draftModel,
-                draftLayers);
+                host, port, apiKey, newParallel, queueLimit, contextLength, maxBodyBytes, speculation, draft);
     }
 
     public ServerConfig withApiKey(String newApiKey) {
         return new ServerConfig(
-                host,
-                port,
-                newApiKey,
-                parallel,
-                queueLimit,
-                contextLength,
-                maxBodyBytes,
-                speculation,
-                draftModel,
-                draftLayers);
+                host, port, newApiKey, parallel, queueLimit, contextLength, maxBodyBytes, speculation, draft);
     }
 
     public ServerConfig withQueueLimit(int newQueueLimit) {
         return new ServerConfig(
-                host,
-                port,
-                apiKey,
-                parallel,
-                newQueueLimit,
-                contextLength,
-                maxBodyBytes,
-                speculation,
-                draftModel,
-                draftLayers);
+                host, port, apiKey, parallel, newQueueLimit, contextLength, maxBodyBytes, speculation, draft);
     }
 
     /** @param newDraftModel the draft model file (null for none) */
     public ServerConfig withSpeculation(SpeculationSettings newSpeculation, Path newDraftModel) {
-        return withSpeculation(newSpeculation, newDraftModel, null);
+        return withSpeculation(newSpeculation, DraftSource.of(newDraftModel, null));
     }
 
-    /**
-     * @param newDraftModel the draft model file (null for none)
-     * @param newDraftLayers instead, the target's own first layers as the draft (null for none)
-     */
-    public ServerConfig withSpeculation(
-            SpeculationSettings newSpeculation, Path newDraftModel, Integer newDraftLayers) {
+    /** @param newDraft the draft model's source (null for none) */
+    public ServerConfig withSpeculation(SpeculationSettings newSpeculation, DraftSource newDraft) {
         return new ServerConfig(
-                host,
-                port,
-                apiKey,
-                parallel,
-                queueLimit,
-                contextLength,
-                maxBodyBytes,
-                newSpeculation,
-                newDraftModel,
-                newDraftLayers);
+                host, port, apiKey, parallel, queueLimit, contextLength, maxBodyBytes, newSpeculation, newDraft);
     }
 }

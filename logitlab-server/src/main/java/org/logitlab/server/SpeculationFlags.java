@@ -15,6 +15,7 @@ public final class SpeculationFlags {
     /**
      * @param spec {@code --spec}: lookup, recycle, draft, tree, multi, off, or null for off
      * @param draftModel {@code --draft-model}, or null
+     * @param draftLayers {@code --draft-layers}: the target's own first layers as the draft model instead, or null
      * @param draftMax {@code --draft-max}
      * @param draftMin {@code --draft-min}
      * @param draftPMin {@code --draft-p-min}, or null for the default of the mode's drafter ({@link
@@ -22,22 +23,6 @@ public final class SpeculationFlags {
      * @param lookupNgram {@code --lookup-ngram}
      * @param treeNodes {@code --draft-tree-nodes}
      * @param drafts {@code --drafts}
-     */
-    public static SpeculationSettings parse(
-            String spec,
-            Path draftModel,
-            int draftMax,
-            int draftMin,
-            Double draftPMin,
-            int lookupNgram,
-            int treeNodes,
-            int drafts) {
-        return parse(spec, draftModel, null, draftMax, draftMin, draftPMin, lookupNgram, treeNodes, drafts);
-    }
-
-    /**
-     * As {@link #parse(String, Path, int, int, Double, int, int, int)}, with {@code --draft-layers} (null when not
-     * given): the target's own first layers as the draft model, instead of {@code --draft-model}.
      */
     public static SpeculationSettings parse(
             String spec,

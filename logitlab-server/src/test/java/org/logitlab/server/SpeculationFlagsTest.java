@@ -46,7 +46,7 @@ class SpeculationFlagsTest {
             int drafts,
             String message) {
         assertThatThrownBy(() -> SpeculationFlags.parse(
-                        spec, null, draftMax, draftMin, draftPMin, lookupNgram, treeNodes, drafts))
+                        spec, null, null, draftMax, draftMin, draftPMin, lookupNgram, treeNodes, drafts))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
     }
@@ -63,7 +63,7 @@ class SpeculationFlagsTest {
                 .hasMessageContaining("--draft-layers must be >= 1, got 0");
         SpeculationSettings settings = SpeculationFlags.parse("draft", null, 99, 8, 0, 0.1, 3, 24, 3);
         try (Model model = Model.loadEmbedded()) {
-            ServerConfig config = TestServer.config().withPort(0).withSpeculation(settings, null, 99);
+            ServerConfig config = TestServer.config().withPort(0).withSpeculation(settings, DraftSource.of(null, 99));
             assertThatThrownBy(() -> new LogitlabServer(model, config))
                     .hasMessageContaining("--draft-layers 99")
                     .hasMessageContaining("got 99");
@@ -72,23 +72,25 @@ class SpeculationFlagsTest {
 
     @Test
     void aMissingDraftModelFileIsNamed() {
-        assertThatThrownBy(() -> SpeculationFlags.parse("draft", Path.of("/no/such/draft.gguf"), 8, 0, 0.1, 3, 24, 3))
+        assertThatThrownBy(() ->
+                        SpeculationFlags.parse("draft", Path.of("/no/such/draft.gguf"), null, 8, 0, 0.1, 3, 24, 3))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("--draft-model /no/such/draft.gguf");
     }
 
     @Test
     void goodFlagsGiveTheirSettingsAndNoFlagMeansOff() {
-        assertThat(SpeculationFlags.parse("recycle", null, 6, 2, 0.25, 4, 24, 3))
+        assertThat(SpeculationFlags.parse("recycle", null, null, 6, 2, 0.25, 4, 24, 3))
                 .isEqualTo(new SpeculationSettings(SpeculativeMode.RECYCLE, 6, 2, 0.25, 4, 24, 3));
         Path draftModel = SpeculativeServerGreedyTest.draftModel();
-        assertThat(SpeculationFlags.parse("tree", draftModel, 5, 1, 0.05, 3, 16, 2))
+        assertThat(SpeculationFlags.parse("tree", draftModel, null, 5, 1, 0.05, 3, 16, 2))
                 .isEqualTo(new SpeculationSettings(SpeculativeMode.TREE, 5, 1, 0.05, 3, 16, 2));
-        assertThat(SpeculationFlags.parse("multi", draftModel, 4, 0, 0.1, 3, 24, 5))
+        assertThat(SpeculationFlags.parse("multi", draftModel, null, 4, 0, 0.1, 3, 24, 5))
                 .isEqualTo(new SpeculationSettings(SpeculativeMode.MULTI, 4, 0, 0.1, 3, 24, 5));
-        assertThat(SpeculationFlags.parse(null, null, 8, 0, 0.1, 3, 24, 3).enabled())
+        assertThat(SpeculationFlags.parse(null, null, null, 8, 0, 0.1, 3, 24, 3).enabled())
                 .isFalse();
-        assertThat(SpeculationFlags.parse("off", null, 8, 0, 0.1, 3, 24, 3).enabled())
+        assertThat(SpeculationFlags.parse("off", null, null, 8, 0, 0.1, 3, 24, 3)
+                        .enabled())
                 .isFalse();
     }
 
@@ -99,19 +101,22 @@ class SpeculationFlagsTest {
     @Test
     void draftPMinDefaultsToTheLibrarysDefaultOfTheModesDrafter() {
         Path draftModel = SpeculativeServerGreedyTest.draftModel();
-        assertThat(SpeculationFlags.parse("lookup", null, 8, 0, null, 3, 24, 3).effectiveDraftPMin())
+        assertThat(SpeculationFlags.parse("lookup", null, null, 8, 0, null, 3, 24, 3)
+                        .effectiveDraftPMin())
                 .isEqualTo(0.1);
-        assertThat(SpeculationFlags.parse("recycle", null, 8, 0, null, 3, 24, 3).effectiveDraftPMin())
+        assertThat(SpeculationFlags.parse("recycle", null, null, 8, 0, null, 3, 24, 3)
+                        .effectiveDraftPMin())
                 .isEqualTo(0.1);
         for (String mode : new String[] {"draft", "tree", "multi"}) {
-            assertThat(SpeculationFlags.parse(mode, draftModel, 8, 0, null, 3, 24, 3)
+            assertThat(SpeculationFlags.parse(mode, draftModel, null, 8, 0, null, 3, 24, 3)
                             .effectiveDraftPMin())
                     .as(mode)
                     .isEqualTo(0.1);
         }
-        assertThat(SpeculationFlags.parse("lookup", null, 8, 0, 0.3, 3, 24, 3).effectiveDraftPMin())
+        assertThat(SpeculationFlags.parse("lookup", null, null, 8, 0, 0.3, 3, 24, 3)
+                        .effectiveDraftPMin())
                 .isEqualTo(0.3);
-        SpeculationSettings off = SpeculationFlags.parse(null, null, 8, 0, null, 3, 24, 3);
+        SpeculationSettings off = SpeculationFlags.parse(null, null, null, 8, 0, null, 3, 24, 3);
         assertThat(off.withMode(SpeculativeMode.LOOKUP).effectiveDraftPMin()).isEqualTo(0.1);
         assertThat(off.withMode(SpeculativeMode.RECYCLE).effectiveDraftPMin()).isEqualTo(0.1);
         assertThat(SpeculationSettings.off()).isEqualTo(off);
@@ -127,7 +132,7 @@ class SpeculationFlagsTest {
         assertThat(other).as("fixture").isRegularFile();
         ServerConfig config = TestServer.config()
                 .withPort(0)
-                .withSpeculation(SpeculationFlags.parse("draft", other, 8, 0, 0.1, 3, 24, 3), other);
+                .withSpeculation(SpeculationFlags.parse("draft", other, null, 8, 0, 0.1, 3, 24, 3), other);
         try (Model model = Model.loadEmbedded()) {
             assertThatThrownBy(() -> new LogitlabServer(model, config))
                     .isInstanceOf(IllegalArgumentException.class)

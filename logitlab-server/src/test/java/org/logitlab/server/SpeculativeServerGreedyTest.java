@@ -68,25 +68,29 @@ class SpeculativeServerGreedyTest {
         Path draftModel = draftModel();
         speculative = Map.of(
                 "lookup",
-                TestServer.start(speculativeConfig(SpeculationFlags.parse("lookup", null, 6, 0, 0.1, 3, 24, 3), null)),
+                TestServer.start(
+                        speculativeConfig(SpeculationFlags.parse("lookup", null, null, 6, 0, 0.1, 3, 24, 3), null)),
                 // p-min 0: every draft at full length, so rejections deep inside drafts are exercised
                 "recycle",
-                TestServer.start(speculativeConfig(SpeculationFlags.parse("recycle", null, 5, 0, 0.0, 3, 24, 3), null)),
+                TestServer.start(
+                        speculativeConfig(SpeculationFlags.parse("recycle", null, null, 5, 0, 0.0, 3, 24, 3), null)),
                 "draft",
                 TestServer.start(speculativeConfig(
-                        SpeculationFlags.parse("draft", draftModel, 4, 0, 0.0, 3, 24, 3), draftModel)),
+                        SpeculationFlags.parse("draft", draftModel, null, 4, 0, 0.0, 3, 24, 3), draftModel)),
                 // full trees of up to 12 nodes, 4 deep: branches rejected at every depth, paths kept from deep inside
                 "tree",
-                TestServer.start(
-                        speculativeConfig(SpeculationFlags.parse("tree", draftModel, 4, 0, 0.0, 3, 12, 3), draftModel)),
+                TestServer.start(speculativeConfig(
+                        SpeculationFlags.parse("tree", draftModel, null, 4, 0, 0.0, 3, 12, 3), draftModel)),
                 "multi",
                 TestServer.start(speculativeConfig(
-                        SpeculationFlags.parse("multi", draftModel, 4, 0, 0.0, 3, 16, 3), draftModel)),
+                        SpeculationFlags.parse("multi", draftModel, null, 4, 0, 0.0, 3, 16, 3), draftModel)),
                 // self-speculation: the target's first 3 of 5 layers draft
                 "early-exit",
                 TestServer.start(TestServer.config()
                         .withParallel(8)
-                        .withSpeculation(SpeculationFlags.parse("draft", null, 3, 4, 0, 0.0, 3, 24, 3), null, 3)));
+                        .withSpeculation(
+                                SpeculationFlags.parse("draft", null, 3, 4, 0, 0.0, 3, 24, 3),
+                                DraftSource.of(null, 3))));
     }
 
     static ServerConfig speculativeConfig(SpeculationSettings settings, Path draftModel) {

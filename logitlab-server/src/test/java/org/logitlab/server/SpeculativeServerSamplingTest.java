@@ -75,12 +75,15 @@ class SpeculativeServerSamplingTest {
     @BeforeAll
     static void start() {
         plain = TestServer.start(TestServer.config().withParallel(16));
-        lookup = TestServer.start(config(SpeculationFlags.parse("lookup", null, 3, 0, 0.0, 3, 24, 3), null));
+        lookup = TestServer.start(config(SpeculationFlags.parse("lookup", null, null, 3, 0, 0.0, 3, 24, 3), null));
         java.nio.file.Path draftModel = SpeculativeServerGreedyTest.draftModel();
-        draft = TestServer.start(config(SpeculationFlags.parse("draft", draftModel, 3, 0, 0.0, 3, 24, 3), draftModel));
+        draft = TestServer.start(
+                config(SpeculationFlags.parse("draft", draftModel, null, 3, 0, 0.0, 3, 24, 3), draftModel));
         // full trees (p-min 0) of up to 8 nodes; multi: 3 drafts
-        tree = TestServer.start(config(SpeculationFlags.parse("tree", draftModel, 3, 0, 0.0, 3, 8, 3), draftModel));
-        multi = TestServer.start(config(SpeculationFlags.parse("multi", draftModel, 3, 0, 0.0, 3, 8, 3), draftModel));
+        tree = TestServer.start(
+                config(SpeculationFlags.parse("tree", draftModel, null, 3, 0, 0.0, 3, 8, 3), draftModel));
+        multi = TestServer.start(
+                config(SpeculationFlags.parse("multi", draftModel, null, 3, 0, 0.0, 3, 8, 3), draftModel));
     }
 
     private static ServerConfig config(SpeculationSettings settings, java.nio.file.Path draftModel) {
