@@ -11,6 +11,7 @@ import org.logitlab.generation.GenerationResult;
 import org.logitlab.generation.Generator;
 import org.logitlab.model.Model;
 import org.logitlab.sampling.SamplerChain;
+import org.logitlab.server.DraftSource;
 import org.logitlab.speculative.DraftLength;
 import org.logitlab.speculative.DraftModelDrafter;
 import org.logitlab.speculative.Drafter;
@@ -88,16 +89,11 @@ final class SpeculativeOptions {
         DraftLength length = new DraftLength(options.draftMax, options.draftMin, pMin, options.treeNodes);
         Model draft = null;
         if (kind == DrafterKind.DRAFT_MODEL) {
-            if (options.draftLayers != null) {
-                if (options.draftModel != null) {
-                    throw new IllegalArgumentException("give --draft-model or --draft-layers, not both");
-                }
-                draft = model.firstLayers(options.draftLayers);
-            } else if (options.draftModel == null) {
+            DraftSource source = DraftSource.of(options.draftModel, options.draftLayers);
+            if (source == null) {
                 throw new IllegalArgumentException("--spec " + mode + " needs --draft-model FILE or --draft-layers N");
-            } else {
-                draft = Model.load(options.draftModel);
             }
+            draft = source.open(model);
         }
         // With --compare: run 0 warms up both paths untimed, then plain and speculative alternate, so a slow spell
         // of the machine or the JIT's progress hits both alike; speeds use each run's own token count (at T > 0

@@ -6,7 +6,6 @@ import io.javalin.http.staticfiles.Location;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import org.logitlab.constraint.TokenVocabularies;
 import org.logitlab.model.Model;
@@ -18,7 +17,6 @@ import org.logitlab.server.scheduler.BatchStepper;
 import org.logitlab.server.scheduler.MultiSequenceBatchStepper;
 import org.logitlab.server.scheduler.Scheduler;
 import org.logitlab.server.scheduler.SchedulerStatistics;
-import org.logitlab.speculative.DraftModelDrafter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +44,7 @@ public final class LogitlabServer implements AutoCloseable {
     /** @param stepper how each engine step runs its forward passes (the seam for a multi-sequence batched pass) */
     public LogitlabServer(Model model, ServerConfig config, BatchStepper stepper) {
         this.config = config;
-        DraftSource draft = config.draft();
-        this.draftModel = draft == null
-                ? null
-                : draft.layers() != null ? earlyExit(model, draft.layers()) : loadDraftModel(model, draft.file());
+        this.draftModel = config.draft() == null ? null : openDraft(model, config.draft());
         this.scheduler = new Scheduler(
                 model, draftModel, stepper, config.parallel(), config.queueLimit(), config.contextLength());
         String id = model.name().filter(name -> !name.isBlank()).orElse("logitlab");
@@ -108,29 +103,12 @@ public final class LogitlabServer implements AutoCloseable {
         app.after(context -> metrics.recordRequest(context.endpointHandlerPath(), context.statusCode()));
     }
 
-    /** The draft model, checked against the target's vocabulary now rather than at the first request. */
-    private static Model loadDraftModel(Model model, Path file) {
-        Model draft;
+    /** The draft model, checked against the target now rather than at the first request. */
+    private static Model openDraft(Model model, DraftSource draft) {
         try {
-            draft = Model.load(file);
+            return draft.open(model);
         } catch (IOException e) {
-            throw new UncheckedIOException("--draft-model " + file + ": " + e.getMessage(), e);
-        }
-        try {
-            DraftModelDrafter.requireSameVocabulary(model, draft);
-        } catch (IllegalArgumentException e) {
-            draft.close();
-            throw new IllegalArgumentException("--draft-model " + file + ": " + e.getMessage(), e);
-        }
-        return draft;
-    }
-
-    /** The target's own first layers as the draft (self-speculation); checked against its layer count now. */
-    private static Model earlyExit(Model model, int layers) {
-        try {
-            return model.firstLayers(layers);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--draft-layers " + layers + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("--draft-model " + draft.file() + ": " + e.getMessage(), e);
         }
     }
 

@@ -35,13 +35,8 @@ public final class SpeculationFlags {
             int treeNodes,
             int drafts) {
         SpeculativeMode mode = spec == null ? SpeculativeMode.OFF : mode(spec);
-        if (draftModel != null && draftLayers != null) {
-            throw new IllegalArgumentException("give --draft-model or --draft-layers, not both");
-        }
-        if (draftLayers != null && draftLayers < 1) {
-            throw new IllegalArgumentException("--draft-layers must be >= 1, got " + draftLayers);
-        }
-        if (mode.needsDraftModel() && draftModel == null && draftLayers == null) {
+        DraftSource draft = DraftSource.of(draftModel, draftLayers); // refuses both, or layers < 1
+        if (mode.needsDraftModel() && draft == null) {
             throw new IllegalArgumentException("--spec " + spec + " needs --draft-model FILE or --draft-layers N");
         }
         if (draftModel != null && !Files.isRegularFile(draftModel)) {
