@@ -20,4 +20,10 @@ record LayerWeights(
         float[] feedForwardNorm,
         WeightMatrix gate,
         WeightMatrix up,
-        WeightMatrix down) {}
+        WeightMatrix down) {
+
+    /** Query, key and value, which multiply the same normalised input in one job. */
+    WeightMatrix[] queryKeyValue() {
+        return new WeightMatrix[] {query, key, value};
+    }
+}

@@ -154,9 +154,7 @@ public final class Transformer {
         for (int t = 0; t < count; t++) {
             rmsNorm(s.hidden, t * dim, w.attentionNorm(), s.normalized, t * dim, dim, config.rmsNormEpsilon());
         }
-        w.query().multiply(s.normalized, count, s.query);
-        w.key().multiply(s.normalized, count, s.key);
-        w.value().multiply(s.normalized, count, s.value);
+        WeightMatrix.multiply(s.normalized, count, w.queryKeyValue(), new float[][] {s.query, s.key, s.value});
         addBias(s.query, w.queryBias(), count);
         addBias(s.key, w.keyBias(), count);
         addBias(s.value, w.valueBias(), count);
@@ -250,12 +248,17 @@ public final class Transformer {
         for (int t = 0; t < count; t++) {
             rmsNorm(s.hidden, t * dim, w.feedForwardNorm(), s.normalized, t * dim, dim, config.rmsNormEpsilon());
         }
-        w.gate().multiply(s.normalized, count, s.gate);
-        w.up().multiply(s.normalized, count, s.up);
-        for (int i = 0; i < count * ffn; i++) {
-            float g = s.gate[i];
-            s.gate[i] = g / (1.0f + (float) Math.exp(-g)) * s.up[i];
-        }
+        float[] gate = s.gate;
+        float[] up = s.up;
+        // SwiGLU, gated row by row on the threads that computed the rows.
+        WeightMatrix.multiplyPaired(s.normalized, count, w.gate(), gate, w.up(), up, (startRow, endRow) -> {
+            for (int t = 0; t < count; t++) {
+                for (int i = t * ffn + startRow; i < t * ffn + endRow; i++) {
+                    float g = gate[i];
+                    gate[i] = g / (1.0f + (float) Math.exp(-g)) * up[i];
+                }
+            }
+        });
         w.down().multiply(s.gate, count, s.normalized);
         for (int i = 0; i < count * dim; i++) {
             s.hidden[i] += s.normalized[i];

@@ -25,8 +25,14 @@ final class Activations {
     /** For Q8_0: each block's sum of its (integer) quantized values, at {@link #scalesStart}. */
     int[] integerBlockSums = new int[0];
 
-    /** Converts {@code tokens} rows of {@code columns} values starting at {@code x[xOffset]}. */
+    /** Converts {@code tokens} rows of {@code columns} values starting at {@code x[xOffset]}, with the scalar kernels. */
     Activations convert(ActivationFormat format, float[] x, int xOffset, int tokens, int columns) {
+        return convert(format, x, xOffset, tokens, columns, TensorKernels.scalar());
+    }
+
+    /** As {@link #convert(ActivationFormat, float[], int, int, int)}; Q8_0 quantization runs on {@code kernels}. */
+    Activations convert(
+            ActivationFormat format, float[] x, int xOffset, int tokens, int columns, TensorKernels kernels) {
         this.format = format;
         this.columns = columns;
         this.tokens = tokens;
@@ -55,19 +61,20 @@ final class Activations {
             case Q8_0 -> {
                 int blocks = columns / ActivationQuantizer.Q8_0_BLOCK;
                 growScales(tokens * blocks);
-                for (int t = 0; t < tokens; t++) {
-                    ActivationQuantizer.quantizeQ8_0(
-                            x, xOffset + t * columns, columns, values, t * columns, scales, t * blocks);
-                }
                 if (integerBlockSums.length < tokens * blocks) {
                     integerBlockSums = new int[tokens * blocks];
                 }
-                for (int block = 0; block < tokens * blocks; block++) {
-                    int blockSum = 0;
-                    for (int i = block * 32; i < block * 32 + 32; i++) {
-                        blockSum += (int) values[i];
-                    }
-                    integerBlockSums[block] = blockSum;
+                for (int t = 0; t < tokens; t++) {
+                    kernels.quantizeQ8_0(
+                            x,
+                            xOffset + t * columns,
+                            columns,
+                            values,
+                            t * columns,
+                            scales,
+                            t * blocks,
+                            integerBlockSums,
+                            t * blocks);
                 }
             }
             case Q8_1 -> {

@@ -331,6 +331,28 @@ final class ScalarTensorKernels implements TensorKernels {
     }
 
     @Override
+    public void quantizeQ8_0(
+            float[] x,
+            int xOffset,
+            int length,
+            float[] quants,
+            int quantsOffset,
+            float[] scales,
+            int scalesOffset,
+            int[] blockSums,
+            int blockSumsOffset) {
+        ActivationQuantizer.quantizeQ8_0(x, xOffset, length, quants, quantsOffset, scales, scalesOffset);
+        for (int block = 0; block < length / ActivationQuantizer.Q8_0_BLOCK; block++) {
+            int start = quantsOffset + block * ActivationQuantizer.Q8_0_BLOCK;
+            int sum = 0;
+            for (int i = start; i < start + ActivationQuantizer.Q8_0_BLOCK; i++) {
+                sum += (int) quants[i];
+            }
+            blockSums[blockSumsOffset + block] = sum;
+        }
+    }
+
+    @Override
     public float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
         float sum = 0;
         for (int i = 0; i < length; i++) {

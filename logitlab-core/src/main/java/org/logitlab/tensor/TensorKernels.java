@@ -25,6 +25,22 @@ sealed interface TensorKernels permits ScalarTensorKernels, VectorTensorKernels 
      */
     float dot(TensorType type, MemorySegment data, long rowOffset, Activations activations, int token);
 
+    /**
+     * Quantizes {@code length} activations (whole blocks of 32) to Q8_0 exactly as {@link
+     * ActivationQuantizer#quantizeQ8_0} does, and writes each block's sum of its integer quants to {@code
+     * blockSums[blockSumsOffset ...]}.
+     */
+    void quantizeQ8_0(
+            float[] x,
+            int xOffset,
+            int length,
+            float[] quants,
+            int quantsOffset,
+            float[] scales,
+            int scalesOffset,
+            int[] blockSums,
+            int blockSumsOffset);
+
     /** Σ a[aOffset + i]·b[bOffset + i] over {@code i < length}. */
     float dot(float[] a, int aOffset, float[] b, int bOffset, int length);
 

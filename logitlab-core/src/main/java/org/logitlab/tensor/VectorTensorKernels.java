@@ -455,6 +455,57 @@ final class VectorTensorKernels implements TensorKernels {
         return sumLanes(sum);
     }
 
+    /** 1.5 · 2<sup>23</sup>: adding and subtracting it rounds a float of magnitude below 2<sup>22</sup> to an integer,
+     * half to even (the default rounding), as {@link Math#rint} does. */
+    private static final float ROUNDING_MAGIC = 12_582_912f;
+
+    /**
+     * The scalar quantizer's float operations lane by lane: {@code amax} is a maximum (exact in any order), each
+     * quant is the same product {@code x · (127 / amax)} rounded half to even by {@link #ROUNDING_MAGIC} (exact for
+     * products up to 127; NaN stays NaN), and the block sums add integers below 2<sup>24</sup>, exact in float.
+     * Only the sign of a zero quant may differ ({@code rint(−0.3)} is −0.0, the magic sum +0.0), which no product
+     * or sum can observe.
+     */
+    @Override
+    public void quantizeQ8_0(
+            float[] x,
+            int xOffset,
+            int length,
+            float[] quants,
+            int quantsOffset,
+            float[] scales,
+            int scalesOffset,
+            int[] blockSums,
+            int blockSumsOffset) {
+        int block = ActivationQuantizer.Q8_0_BLOCK;
+        if (LANES > block) {
+            ScalarTensorKernels.INSTANCE.quantizeQ8_0(
+                    x, xOffset, length, quants, quantsOffset, scales, scalesOffset, blockSums, blockSumsOffset);
+            return;
+        }
+        for (int b = 0; b < length / block; b++) {
+            int start = xOffset + b * block;
+            FloatVector maxima = FloatVector.fromArray(FLOATS, x, start).abs();
+            for (int i = LANES; i < block; i += LANES) {
+                maxima = maxima.max(FloatVector.fromArray(FLOATS, x, start + i).abs());
+            }
+            float amax = maxima.reduceLanes(VectorOperators.MAX);
+            scales[scalesOffset + b] = HalfPrecision.roundToFloat16(amax / 127f);
+            float inverse = amax != 0 ? 127f / amax : 0f;
+            int out = quantsOffset + b * block;
+            FloatVector sums = FloatVector.zero(FLOATS);
+            for (int i = 0; i < block; i += LANES) {
+                FloatVector q = FloatVector.fromArray(FLOATS, x, start + i)
+                        .mul(inverse)
+                        .add(ROUNDING_MAGIC)
+                        .sub(ROUNDING_MAGIC);
+                q.intoArray(quants, out + i);
+                sums = sums.add(q);
+            }
+            blockSums[blockSumsOffset + b] = (int) sumLanes(sums);
+        }
+    }
+
     @Override
     public float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
         return UnquantizedVectors.dot(a, aOffset, b, bOffset, length);

@@ -159,11 +159,8 @@ public final class WeightMatrix {
      * with all tokens while it is in cache, so the weights are read from memory once, not once per token.
      */
     public void multiply(float[] x, int tokens, float[] out) {
-        if (tokens < 1) {
-            throw new IllegalArgumentException("tokens must be at least 1, was " + tokens);
-        }
-        Objects.checkFromIndexSize(0, Math.multiplyExact(tokens, columns), x.length);
-        Objects.checkFromIndexSize(0, Math.multiplyExact(tokens, rows), out.length);
+        checkBatch(x, tokens);
+        checkOutput(out, tokens);
         run(x, 0, tokens, out, 0);
     }
 
@@ -176,21 +173,112 @@ public final class WeightMatrix {
 
     private void run(float[] x, int xOffset, int tokens, float[] out, int outOffset) {
         MultiplyTask task = TASKS.get();
-        task.matrix = this;
-        task.activations.convert(activationFormat, x, xOffset, tokens, columns);
-        task.out = out;
-        task.outOffset = outOffset;
-        try {
-            // Rows are cheap for small matrices: keep at least ~16K multiply-adds per chunk.
-            int minimumRows = (int) Math.max(1, 16_384L / ((long) columns * tokens));
-            if (interleaved != null) {
-                pool.parallelFor(interleaved.groups(), Math.ceilDiv(minimumRows, InterleavedQuants.ROWS), task);
-            } else {
-                pool.parallelFor(rows, minimumRows, task);
+        task.single[0] = this;
+        task.singleOut[0] = out;
+        task.prepare(task.single, task.singleOut, outOffset, false, null);
+        task.activations.convert(activationFormat, x, xOffset, tokens, columns, kernels);
+        task.runOn(pool);
+    }
+
+    /**
+     * Several matrices with the same row length and activation format times the same {@code tokens} activation
+     * rows (a layer's query, key and value): the activations are converted once and all the products run as one
+     * parallel job, so the threads meet once instead of once per matrix. {@code outs[i]} receives matrix i's
+     * product as {@link #multiply(float[], int, float[])} would write it, bit for bit; matrices that cannot share
+     * a job (different row lengths, formats, layouts or pools) are multiplied one after another.
+     */
+    public static void multiply(float[] x, int tokens, WeightMatrix[] matrices, float[][] outs) {
+        if (matrices.length != outs.length) {
+            throw new IllegalArgumentException(matrices.length + " matrices but " + outs.length + " outputs");
+        }
+        for (WeightMatrix matrix : matrices) {
+            if (!matrices[0].canShareJob(matrix)) {
+                for (int i = 0; i < matrices.length; i++) {
+                    matrices[i].multiply(x, tokens, outs[i]);
+                }
+                return;
             }
-        } finally {
-            task.matrix = null;
-            task.out = null;
+        }
+        matrices[0].checkBatch(x, tokens);
+        for (int i = 0; i < matrices.length; i++) {
+            matrices[i].checkOutput(outs[i], tokens);
+        }
+        MultiplyTask task = TASKS.get();
+        task.prepare(matrices, outs, 0, false, null);
+        task.activations.convert(matrices[0].activationFormat, x, 0, tokens, matrices[0].columns, matrices[0].kernels);
+        task.runOn(matrices[0].pool);
+    }
+
+    /** Called once a range of rows of both matrices of {@link #multiplyPaired} is done, for all tokens. */
+    @FunctionalInterface
+    public interface RowsDone {
+        void run(int startRow, int endRow);
+    }
+
+    /**
+     * Two matrices of the same shape, format and layout times the same activations (a SwiGLU block's gate and up),
+     * in one parallel job whose chunks each compute the same rows of both and then call {@code done} for those
+     * rows on the thread that computed them: element-wise work on the pair (the gating) runs in parallel, on rows
+     * still in cache. Products equal {@link #multiply(float[], int, float[])}'s bit for bit. When the matrices
+     * cannot share a job, they are multiplied one after the other and {@code done} runs once for all rows.
+     */
+    public static void multiplyPaired(
+            float[] x,
+            int tokens,
+            WeightMatrix first,
+            float[] firstOut,
+            WeightMatrix second,
+            float[] secondOut,
+            RowsDone done) {
+        if (!first.canShareJob(second) || first.rows != second.rows) {
+            first.multiply(x, tokens, firstOut);
+            second.multiply(x, tokens, secondOut);
+            done.run(0, first.rows);
+            return;
+        }
+        first.checkBatch(x, tokens);
+        first.checkOutput(firstOut, tokens);
+        second.checkOutput(secondOut, tokens);
+        MultiplyTask task = TASKS.get();
+        task.prepare(new WeightMatrix[] {first, second}, new float[][] {firstOut, secondOut}, 0, true, done);
+        task.activations.convert(first.activationFormat, x, 0, tokens, first.columns, first.kernels);
+        task.runOn(first.pool);
+    }
+
+    private boolean canShareJob(WeightMatrix other) {
+        return columns == other.columns
+                && activationFormat == other.activationFormat
+                && (interleaved == null) == (other.interleaved == null)
+                && kernels == other.kernels
+                && pool == other.pool;
+    }
+
+    private void checkBatch(float[] x, int tokens) {
+        if (tokens < 1) {
+            throw new IllegalArgumentException("tokens must be at least 1, was " + tokens);
+        }
+        Objects.checkFromIndexSize(0, Math.multiplyExact(tokens, columns), x.length);
+    }
+
+    private void checkOutput(float[] out, int tokens) {
+        Objects.checkFromIndexSize(0, Math.multiplyExact(tokens, rows), out.length);
+    }
+
+    /** Work units of one job: groups of {@link InterleavedQuants#ROWS} rows when repacked, else rows. */
+    private int units() {
+        return interleaved != null ? interleaved.groups() : rows;
+    }
+
+    /** Rows of units {@code [0, unit)}. */
+    private int rowsOfUnits(int unit) {
+        return interleaved != null ? Math.min(rows, unit * InterleavedQuants.ROWS) : unit;
+    }
+
+    private void multiplyUnits(Activations activations, float[] out, int outOffset, int start, int end) {
+        if (interleaved != null) {
+            multiplyGroups(activations, out, outOffset, start, end);
+        } else {
+            multiplyRows(activations, out, outOffset, start, end);
         }
     }
 
@@ -244,20 +332,74 @@ public final class WeightMatrix {
         return holder[0];
     }
 
-    /** One calling thread's reusable multiply: its converted activations and the body workers run. */
+    /**
+     * One calling thread's reusable job: its converted activations and the matrices it multiplies with them. Units
+     * (groups or rows) of all matrices are numbered one after another; a paired job numbers the units of the first
+     * matrix only and computes each for both.
+     */
     private static final class MultiplyTask implements WorkerPool.RangeBody {
         final Activations activations = new Activations();
-        WeightMatrix matrix;
-        float[] out;
-        int outOffset;
+        /** Reused for one-matrix jobs, so that they do not allocate. */
+        final WeightMatrix[] single = new WeightMatrix[1];
 
-        /** Rows {@code [start, end)}, or groups of rows when the matrix is repacked. */
+        final float[][] singleOut = new float[1][];
+        WeightMatrix[] matrices;
+        float[][] outs;
+        int outOffset;
+        boolean paired;
+        RowsDone done;
+        /** {@code unitStarts[i]}: the first job unit of matrix i; the last entry is the total. */
+        int[] unitStarts = new int[2];
+
+        void prepare(WeightMatrix[] matrices, float[][] outs, int outOffset, boolean paired, RowsDone done) {
+            this.matrices = matrices;
+            this.outs = outs;
+            this.outOffset = outOffset;
+            this.paired = paired;
+            this.done = done;
+            int count = paired ? 1 : matrices.length;
+            if (unitStarts.length < count + 1) {
+                unitStarts = new int[count + 1];
+            }
+            for (int i = 0; i < count; i++) {
+                unitStarts[i + 1] = unitStarts[i] + matrices[i].units();
+            }
+        }
+
+        void runOn(WorkerPool pool) {
+            try {
+                WeightMatrix first = matrices[0];
+                // Rows are cheap for small matrices: keep at least ~16K multiply-adds per chunk.
+                long perRow = (long) first.columns * activations.tokens * (paired ? 2 : 1);
+                int minimumRows = (int) Math.max(1, 16_384L / perRow);
+                int minimumUnits =
+                        first.interleaved != null ? Math.ceilDiv(minimumRows, InterleavedQuants.ROWS) : minimumRows;
+                pool.parallelFor(unitStarts[paired ? 1 : matrices.length], minimumUnits, this);
+            } finally {
+                matrices = null;
+                outs = null;
+                done = null;
+                single[0] = null;
+                singleOut[0] = null;
+            }
+        }
+
+        /** Units {@code [start, end)} of the job. */
         @Override
         public void run(int start, int end) {
-            if (matrix.interleaved != null) {
-                matrix.multiplyGroups(activations, out, outOffset, start, end);
-            } else {
-                matrix.multiplyRows(activations, out, outOffset, start, end);
+            if (paired) {
+                matrices[0].multiplyUnits(activations, outs[0], outOffset, start, end);
+                matrices[1].multiplyUnits(activations, outs[1], outOffset, start, end);
+                done.run(matrices[0].rowsOfUnits(start), matrices[0].rowsOfUnits(end));
+                return;
+            }
+            for (int i = 0; i < matrices.length; i++) {
+                int from = Math.max(start, unitStarts[i]);
+                int to = Math.min(end, unitStarts[i + 1]);
+                if (from < to) {
+                    matrices[i].multiplyUnits(
+                            activations, outs[i], outOffset, from - unitStarts[i], to - unitStarts[i]);
+                }
             }
         }
     }

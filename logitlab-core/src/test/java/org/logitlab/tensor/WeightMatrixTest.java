@@ -194,4 +194,99 @@ class WeightMatrixTest {
             }
         }
     }
+
+    /**
+     * Query, key and value share one job; gate and up one paired job that hands each finished row range to a
+     * callback. Both must write exactly what multiplying each matrix alone writes, for every layout (repacked
+     * Q8_0/Q4_0 groups, plain rows) and for matrices that cannot share a job (different row lengths).
+     */
+    @Test
+    void jointMultipliesEqualSeparateOnes() {
+        Random random = new Random(31);
+        int columns = 96;
+        try (WorkerPool pool = new WorkerPool(2)) {
+            for (TensorType type : new TensorType[] {TensorType.Q8_0, TensorType.Q4_0, TensorType.F16}) {
+                WeightMatrix[] matrices = new WeightMatrix[3];
+                int[] rows = {37, 16, 5};
+                for (int i = 0; i < 3; i++) {
+                    GgufTensor tensor = TestTensors.tensor(
+                            "w" + i,
+                            type,
+                            TestTensors.randomData(type, (long) rows[i] * columns, random),
+                            columns,
+                            rows[i]);
+                    matrices[i] = WeightMatrix.of(
+                            tensor, ActivationPrecision.MATCH_LLAMA_CPP, TestTensors.vectorKernels(), pool);
+                }
+                for (int tokens : new int[] {1, 3, 9}) {
+                    float[] x = TestTensors.gaussian(tokens * columns, random);
+                    float[][] joint = new float[3][];
+                    for (int i = 0; i < 3; i++) {
+                        joint[i] = new float[tokens * rows[i]];
+                    }
+                    WeightMatrix.multiply(x, tokens, matrices, joint);
+                    for (int i = 0; i < 3; i++) {
+                        float[] alone = new float[tokens * rows[i]];
+                        matrices[i].multiply(x, tokens, alone);
+                        assertThat(joint[i])
+                                .as("%s matrix %d, %d tokens", type, i, tokens)
+                                .isEqualTo(alone);
+                    }
+
+                    WeightMatrix gate = matrices[0];
+                    GgufTensor upTensor = TestTensors.tensor(
+                            "up", type, TestTensors.randomData(type, 37L * columns, random), columns, 37);
+                    WeightMatrix up = WeightMatrix.of(
+                            upTensor, ActivationPrecision.MATCH_LLAMA_CPP, TestTensors.vectorKernels(), pool);
+                    float[] gateOut = new float[tokens * 37];
+                    float[] upOut = new float[tokens * 37];
+                    int[] visits = new int[37];
+                    WeightMatrix.multiplyPaired(x, tokens, gate, gateOut, up, upOut, (start, end) -> {
+                        synchronized (visits) {
+                            for (int r = start; r < end; r++) {
+                                visits[r]++;
+                            }
+                        }
+                    });
+                    float[] gateAlone = new float[tokens * 37];
+                    float[] upAlone = new float[tokens * 37];
+                    gate.multiply(x, tokens, gateAlone);
+                    up.multiply(x, tokens, upAlone);
+                    assertThat(gateOut)
+                            .as("%s paired gate, %d tokens", type, tokens)
+                            .isEqualTo(gateAlone);
+                    assertThat(upOut)
+                            .as("%s paired up, %d tokens", type, tokens)
+                            .isEqualTo(upAlone);
+                    assertThat(visits)
+                            .as("every row handed to the callback once")
+                            .containsOnly(1);
+                }
+            }
+            GgufTensor wide = TestTensors.tensor(
+                    "wide", TensorType.Q8_0, TestTensors.randomData(TensorType.Q8_0, 4L * 128, random), 128, 4);
+            GgufTensor narrow = TestTensors.tensor(
+                    "narrow", TensorType.Q8_0, TestTensors.randomData(TensorType.Q8_0, 4L * 64, random), 64, 4);
+            WeightMatrix wideMatrix =
+                    WeightMatrix.of(wide, ActivationPrecision.MATCH_LLAMA_CPP, TestTensors.vectorKernels(), pool);
+            WeightMatrix narrowMatrix =
+                    WeightMatrix.of(narrow, ActivationPrecision.MATCH_LLAMA_CPP, TestTensors.vectorKernels(), pool);
+            float[] x = TestTensors.gaussian(128, random);
+            float[] first = new float[4];
+            float[] second = new float[4];
+            int[] calls = new int[1];
+            WeightMatrix.multiplyPaired(x, 1, wideMatrix, first, narrowMatrix, second, (start, end) -> {
+                assertThat(start).isZero();
+                assertThat(end).isEqualTo(4);
+                calls[0]++;
+            });
+            float[] expected = new float[4];
+            narrowMatrix.multiply(x, 0, expected, 0);
+            assertThat(second).isEqualTo(expected);
+            assertThat(calls[0]).isEqualTo(1);
+            assertThatThrownBy(() -> WeightMatrix.multiply(x, 1, new WeightMatrix[] {wideMatrix}, new float[2][]))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("1 matrices but 2 outputs");
+        }
+    }
 }
