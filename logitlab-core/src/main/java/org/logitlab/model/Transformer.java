@@ -233,13 +233,10 @@ public final class Transformer {
             sum += e;
         }
         float inverseSum = (float) (1.0 / sum);
-        java.util.Arrays.fill(s.attention, queryOffset, queryOffset + headDim, 0f);
         for (int j = 0; j < visible; j++) {
-            if (scores[j] != 0f) {
-                FloatKernels.axpy(
-                        scores[j] * inverseSum, values, j * kvDim + kvOffset, s.attention, queryOffset, headDim);
-            }
+            scores[j] *= inverseSum;
         }
+        FloatKernels.weightedSum(scores, visible, values, kvOffset, kvDim, s.attention, queryOffset, headDim);
     }
 
     private void feedForwardBlock(Scratch s, LayerWeights w, int count) {

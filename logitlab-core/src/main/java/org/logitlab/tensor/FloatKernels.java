@@ -14,6 +14,22 @@ public final class FloatKernels {
         return KERNELS.dot(a, aOffset, b, bOffset, length);
     }
 
+    /**
+     * out[outOffset + i] = Σ<sub>j &lt; count</sub> weights[j]·rows[rowsOffset + j·rowStride + i] for {@code i <
+     * length}: {@link #axpy} from zero for every row of nonzero weight, with the output kept in registers.
+     */
+    public static void weightedSum(
+            float[] weights,
+            int count,
+            float[] rows,
+            int rowsOffset,
+            int rowStride,
+            float[] out,
+            int outOffset,
+            int length) {
+        KERNELS.weightedSum(weights, count, rows, rowsOffset, rowStride, out, outOffset, length);
+    }
+
     /** y[yOffset + i] += alpha·x[xOffset + i] (fused multiply-add, as ggml's {@code ggml_vec_mad_f32}). */
     public static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int length) {
         KERNELS.axpy(alpha, x, xOffset, y, yOffset, length);

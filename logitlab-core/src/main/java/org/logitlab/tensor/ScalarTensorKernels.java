@@ -362,6 +362,24 @@ final class ScalarTensorKernels implements TensorKernels {
     }
 
     @Override
+    public void weightedSum(
+            float[] weights,
+            int count,
+            float[] rows,
+            int rowsOffset,
+            int rowStride,
+            float[] out,
+            int outOffset,
+            int length) {
+        java.util.Arrays.fill(out, outOffset, outOffset + length, 0f);
+        for (int j = 0; j < count; j++) {
+            if (weights[j] != 0f) {
+                axpy(weights[j], rows, rowsOffset + j * rowStride, out, outOffset, length);
+            }
+        }
+    }
+
+    @Override
     public void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int length) {
         for (int i = 0; i < length; i++) {
             // Fused, as ggml_vec_mad_f32's GGML_F32_VEC_FMA, so that scalar and vector agree exactly.

@@ -44,6 +44,21 @@ sealed interface TensorKernels permits ScalarTensorKernels, VectorTensorKernels 
     /** Σ a[aOffset + i]·b[bOffset + i] over {@code i < length}. */
     float dot(float[] a, int aOffset, float[] b, int bOffset, int length);
 
+    /**
+     * Overwrites {@code out[outOffset + i]} ({@code i < length}) with Σ<sub>j</sub> weights[j]·rows[rowsOffset +
+     * j·rowStride + i] over {@code j < count}, as {@link #axpy} row after row from zero would (the same fused
+     * multiply-adds in the same order, rows whose weight is 0 skipped), so both implementations agree bit for bit.
+     */
+    void weightedSum(
+            float[] weights,
+            int count,
+            float[] rows,
+            int rowsOffset,
+            int rowStride,
+            float[] out,
+            int outOffset,
+            int length);
+
     /** y[yOffset + i] += alpha·x[xOffset + i] over {@code i < length}. */
     void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int length);
 

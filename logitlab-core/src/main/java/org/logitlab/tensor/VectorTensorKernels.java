@@ -511,6 +511,62 @@ final class VectorTensorKernels implements TensorKernels {
         return UnquantizedVectors.dot(a, aOffset, b, bOffset, length);
     }
 
+    /**
+     * Four vectors of the output at a time stay in registers while every row adds into them (instead of loading
+     * and storing the output once per row, as {@link #axpy} row after row does); each element still receives the
+     * same fused multiply-adds in the same row order.
+     */
+    @Override
+    public void weightedSum(
+            float[] weights,
+            int count,
+            float[] rows,
+            int rowsOffset,
+            int rowStride,
+            float[] out,
+            int outOffset,
+            int length) {
+        int i = 0;
+        for (; i + 4 * LANES <= length; i += 4 * LANES) {
+            FloatVector s0 = FloatVector.zero(FLOATS), s1 = s0, s2 = s0, s3 = s0;
+            for (int j = 0; j < count; j++) {
+                float weight = weights[j];
+                if (weight != 0f) {
+                    FloatVector w = FloatVector.broadcast(FLOATS, weight);
+                    int row = rowsOffset + j * rowStride + i;
+                    s0 = FloatVector.fromArray(FLOATS, rows, row).fma(w, s0);
+                    s1 = FloatVector.fromArray(FLOATS, rows, row + LANES).fma(w, s1);
+                    s2 = FloatVector.fromArray(FLOATS, rows, row + 2 * LANES).fma(w, s2);
+                    s3 = FloatVector.fromArray(FLOATS, rows, row + 3 * LANES).fma(w, s3);
+                }
+            }
+            s0.intoArray(out, outOffset + i);
+            s1.intoArray(out, outOffset + i + LANES);
+            s2.intoArray(out, outOffset + i + 2 * LANES);
+            s3.intoArray(out, outOffset + i + 3 * LANES);
+        }
+        for (; i + LANES <= length; i += LANES) {
+            FloatVector sum = FloatVector.zero(FLOATS);
+            for (int j = 0; j < count; j++) {
+                float weight = weights[j];
+                if (weight != 0f) {
+                    sum = FloatVector.fromArray(FLOATS, rows, rowsOffset + j * rowStride + i)
+                            .fma(FloatVector.broadcast(FLOATS, weight), sum);
+                }
+            }
+            sum.intoArray(out, outOffset + i);
+        }
+        for (; i < length; i++) {
+            float sum = 0f;
+            for (int j = 0; j < count; j++) {
+                if (weights[j] != 0f) {
+                    sum = Math.fma(weights[j], rows[rowsOffset + j * rowStride + i], sum);
+                }
+            }
+            out[outOffset + i] = sum;
+        }
+    }
+
     @Override
     public void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int length) {
         FloatVector alphas = FloatVector.broadcast(FLOATS, alpha);

@@ -192,4 +192,28 @@ class VectorScalarAgreementTest {
             assertThat(yVector).as("axpy of %d", length).containsExactly(yScalar);
         }
     }
+
+    /** Attention's weighted sum of value rows: bit for bit, zero weights skipped, every tail length. */
+    @Test
+    void weightedSumsAgreeExactly() {
+        Random random = new Random(41);
+        for (int length : new int[] {1, 15, 16, 64, 67, 128}) {
+            int count = 37;
+            int stride = length + 5;
+            float[] rows = TestTensors.gaussian(2 + count * stride, random);
+            float[] weights = TestTensors.gaussian(count, random);
+            weights[3] = 0f;
+            weights[10] = 0f;
+            rows[2 + 3 * stride] = Float.NaN; // only a row of weight 0 holds a NaN: skipped, not multiplied
+            float[] scalar = new float[length + 4];
+            float[] vector = new float[length + 4];
+            java.util.Arrays.fill(scalar, 9f);
+            java.util.Arrays.fill(vector, 9f);
+            TensorKernels.scalar().weightedSum(weights, count, rows, 2, stride, scalar, 3, length);
+            TestTensors.vectorKernels().weightedSum(weights, count, rows, 2, stride, vector, 3, length);
+            assertThat(vector).as("weighted sum of %d", length).containsExactly(scalar);
+            assertThat(vector[3]).isNotNaN();
+            assertThat(vector[length + 3]).as("past the output").isEqualTo(9f);
+        }
+    }
 }
