@@ -116,7 +116,7 @@ final class InterleavedQuants {
     private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     /**
-     * Runs every kernel (both types; one, two and four tokens; a partial group) on a small matrix until the JIT has
+     * Runs every kernel (both types; one, two, three and four tokens; a partial group) on a small matrix until the JIT has
      * compiled them, once per process and before any inference. The Vector API's conversions keep their intrinsic
      * only if the JIT compiles them while their shared type profiles are clean; compiled here, before other code
      * converts other vector shapes, the kernels keep fast code for the rest of the run (measured: without it,
@@ -162,6 +162,7 @@ final class InterleavedQuants {
                     packed.multiply(group, activations, 0, 3, out, 0);
                     packed.multiply(group, activations, 3, 4, out, 0);
                     packed.multiply(group, activations, 4, 4, out, 0);
+                    packed.multiply(group, activations, 0, 2, out, 0);
                 }
             }
         }
@@ -179,6 +180,14 @@ final class InterleavedQuants {
     void multiply(int group, Activations activations, int token, int lastToken, float[] out, int outOffset) {
         if (token == lastToken) {
             multiplyOne(group, activations, token, out, outOffset);
+            return;
+        }
+        if (token + 1 == lastToken) {
+            if (q4) {
+                multiplyTwoQ4(group, activations, token, out, outOffset);
+            } else {
+                multiplyTwoQ8(group, activations, token, out, outOffset);
+            }
             return;
         }
         if (q4) {
@@ -280,6 +289,70 @@ final class InterleavedQuants {
         store(sum1, group, out, outOffset + t1 * rows);
         store(sum2, group, out, outOffset + t2 * rows);
         store(sum3, group, out, outOffset + t3 * rows);
+    }
+
+    /** Two tokens (a one-token draft's verification): half the broadcasts and FMAs of the four-token kernel. */
+    private void multiplyTwoQ8(int group, Activations activations, int token, float[] out, int outOffset) {
+        float[] a = activations.values;
+        int a0 = activations.valuesStart(token), a1 = activations.valuesStart(token + 1);
+        float[] x = activations.scales;
+        int s0 = activations.scalesStart(token), s1 = activations.scalesStart(token + 1);
+        FloatVector sum0 = FloatVector.zero(FLOATS), sum1 = sum0;
+        for (int block = 0; block < blocks; block++) {
+            int blockIndex = group * blocks + block;
+            long base = blockIndex * blockQuantBytes;
+            int e = block * 32;
+            FloatVector c0 = FloatVector.zero(FLOATS), c1 = c0;
+            for (int g = 0; g < 8; g++) {
+                IntVector packed = IntVector.fromMemorySegment(INTS, quants, base + (long) g * 4 * ROWS, LITTLE);
+                for (int u = 0; u < 4; u++) {
+                    int k = e + 4 * g + u;
+                    FloatVector w = toFloats(signedByte(packed, u));
+                    c0 = w.fma(FloatVector.broadcast(FLOATS, a[a0 + k]), c0);
+                    c1 = w.fma(FloatVector.broadcast(FLOATS, a[a1 + k]), c1);
+                }
+            }
+            FloatVector d = FloatVector.fromArray(FLOATS, scales, blockIndex * ROWS);
+            sum0 = c0.fma(d.mul(x[s0 + block]), sum0);
+            sum1 = c1.fma(d.mul(x[s1 + block]), sum1);
+        }
+        store(sum0, group, out, outOffset + token * rows);
+        store(sum1, group, out, outOffset + (token + 1) * rows);
+    }
+
+    private void multiplyTwoQ4(int group, Activations activations, int token, float[] out, int outOffset) {
+        float[] a = activations.values;
+        int a0 = activations.valuesStart(token), a1 = activations.valuesStart(token + 1);
+        float[] x = activations.scales;
+        int[] blockSums = activations.integerBlockSums;
+        int s0 = activations.scalesStart(token), s1 = activations.scalesStart(token + 1);
+        FloatVector sum0 = FloatVector.zero(FLOATS), sum1 = sum0;
+        for (int block = 0; block < blocks; block++) {
+            int blockIndex = group * blocks + block;
+            long base = blockIndex * blockQuantBytes;
+            int e = block * 32;
+            FloatVector c0 = FloatVector.zero(FLOATS), c1 = c0;
+            for (int g = 0; g < 4; g++) {
+                IntVector packed = IntVector.fromMemorySegment(INTS, quants, base + (long) g * 4 * ROWS, LITTLE);
+                for (int u = 0; u < 4; u++) {
+                    int k = e + 4 * g + u;
+                    FloatVector w = toFloats(lowNibble(packed, u));
+                    c0 = w.fma(FloatVector.broadcast(FLOATS, a[a0 + k]), c0);
+                    c1 = w.fma(FloatVector.broadcast(FLOATS, a[a1 + k]), c1);
+                    FloatVector h = toFloats(highNibble(packed, u));
+                    c0 = h.fma(FloatVector.broadcast(FLOATS, a[a0 + k + 16]), c0);
+                    c1 = h.fma(FloatVector.broadcast(FLOATS, a[a1 + k + 16]), c1);
+                }
+            }
+            // nibbles are quants + 8
+            c0 = c0.sub(8 * blockSums[s0 + block]);
+            c1 = c1.sub(8 * blockSums[s1 + block]);
+            FloatVector d = FloatVector.fromArray(FLOATS, scales, blockIndex * ROWS);
+            sum0 = c0.fma(d.mul(x[s0 + block]), sum0);
+            sum1 = c1.fma(d.mul(x[s1 + block]), sum1);
+        }
+        store(sum0, group, out, outOffset + token * rows);
+        store(sum1, group, out, outOffset + (token + 1) * rows);
     }
 
     /** One token (decode). */
