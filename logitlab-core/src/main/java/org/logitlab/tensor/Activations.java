@@ -25,7 +25,7 @@ final class Activations {
     /** For Q8_0: each block's sum of its (integer) quantized values, at {@link #scalesStart}. */
     int[] integerBlockSums = new int[0];
 
-    /** Converts {@code tokens} rows of {@code columns} values starting at {@code x[xOffset]}, with the scalar kernels. */
+    /** Converts {@code tokens} rows of {@code columns} values from {@code x[xOffset]}, with the scalar kernels. */
     Activations convert(ActivationFormat format, float[] x, int xOffset, int tokens, int columns) {
         return convert(format, x, xOffset, tokens, columns, TensorKernels.scalar());
     }

@@ -116,10 +116,10 @@ final class InterleavedQuants {
     private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     /**
-     * Runs every kernel (both types; one, two, three and four tokens; a partial group) on a small matrix until the JIT has
-     * compiled them, once per process and before any inference. The Vector API's conversions keep their intrinsic
-     * only if the JIT compiles them while their shared type profiles are clean; compiled here, before other code
-     * converts other vector shapes, the kernels keep fast code for the rest of the run (measured: without it,
+     * Runs every kernel (both types; one, two, three and four tokens; a partial group) on a small matrix until the
+     * JIT has compiled them, once per process and before any inference. The Vector API's conversions keep their
+     * intrinsic only if the JIT compiles them while their shared type profiles are clean; compiled here, before other
+     * code converts other vector shapes, the kernels keep fast code for the rest of the run (measured: without it,
      * {@code generate} ran at half the speed of {@code bench}).
      */
     private static void warmUp() {
