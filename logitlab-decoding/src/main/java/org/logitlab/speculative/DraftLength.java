@@ -41,8 +41,8 @@ public record DraftLength(int draftMax, int draftMin, double pMin, int treeNodes
      * (draft whenever the text has a match, as llama.cpp's llama-lookup does). Once pass costs were estimated
      * robustly ({@link PassCosts}), 0.1 was faster on four of five benchmarks and up to 15 % slower on the fifth, a
      * 128-token run of fully repeated text (1.32–1.56x against 1.55–1.69x at 0: the first rounds learn the
-     * acceptance). On
-     * text that does not repeat it stops drafting: the embedded model went from 0.26–0.39x at 0 to 0.98–1.03x.
+     * acceptance). On text that does not repeat it stops drafting: the embedded model went from 0.26–0.39x at 0 to
+     * 0.98–1.03x.
      */
     public static double defaultPMin(DrafterKind kind) {
         if (kind == null) {
