@@ -132,33 +132,34 @@ class WeightMatrixTest {
     @Test
     void smallBatchesOfEverySizeEqualSingleTokens() {
         Random random = new Random(12);
-        int rows = 5;
         int columns = 96;
         try (WorkerPool pool = new WorkerPool(2)) {
-            for (TensorType type : new TensorType[] {TensorType.Q8_0, TensorType.Q4_0}) {
-                GgufTensor tensor = TestTensors.tensor(
-                        "w", type, TestTensors.randomData(type, (long) rows * columns, random), columns, rows);
-                WeightMatrix matrix =
-                        WeightMatrix.of(tensor, ActivationPrecision.MATCH_LLAMA_CPP, TestTensors.vectorKernels(), pool);
-                for (int tokens = 1; tokens <= 9; tokens++) {
-                    float[] x = TestTensors.gaussian(tokens * columns, random);
-                    float[] batch = new float[tokens * rows + 3];
-                    java.util.Arrays.fill(batch, tokens * rows, batch.length, Float.NaN);
-                    matrix.multiply(x, tokens, batch);
-                    float[] single = new float[rows];
-                    for (int t = 0; t < tokens; t++) {
-                        matrix.multiply(x, t * columns, single, 0);
-                        for (int r = 0; r < rows; r++) {
-                            assertThat(batch[t * rows + r])
-                                    .as("%s batch of %d, token %d row %d", type, tokens, t, r)
-                                    .isEqualTo(single[r]);
+            // 5 rows: one partial group; 53: three whole groups (a pair and one alone) and a partial one
+            for (int rows : new int[] {5, 53})
+                for (TensorType type : new TensorType[] {TensorType.Q8_0, TensorType.Q4_0}) {
+                    GgufTensor tensor = TestTensors.tensor(
+                            "w", type, TestTensors.randomData(type, (long) rows * columns, random), columns, rows);
+                    WeightMatrix matrix = WeightMatrix.of(
+                            tensor, ActivationPrecision.MATCH_LLAMA_CPP, TestTensors.vectorKernels(), pool);
+                    for (int tokens = 1; tokens <= 9; tokens++) {
+                        float[] x = TestTensors.gaussian(tokens * columns, random);
+                        float[] batch = new float[tokens * rows + 3];
+                        java.util.Arrays.fill(batch, tokens * rows, batch.length, Float.NaN);
+                        matrix.multiply(x, tokens, batch);
+                        float[] single = new float[rows];
+                        for (int t = 0; t < tokens; t++) {
+                            matrix.multiply(x, t * columns, single, 0);
+                            for (int r = 0; r < rows; r++) {
+                                assertThat(batch[t * rows + r])
+                                        .as("%s %d rows, batch of %d, token %d row %d", type, rows, tokens, t, r)
+                                        .isEqualTo(single[r]);
+                            }
+                        }
+                        for (int i = tokens * rows; i < batch.length; i++) {
+                            assertThat(batch[i]).as("past the batch").isNaN();
                         }
                     }
-                    for (int i = tokens * rows; i < batch.length; i++) {
-                        assertThat(batch[i]).as("past the batch").isNaN();
-                    }
                 }
-            }
         }
     }
 
@@ -170,28 +171,28 @@ class WeightMatrixTest {
     @Test
     void batchesSpanningSeveralTokenGroupsEqualSingleTokens() {
         Random random = new Random(11);
-        int rows = 7;
         int columns = 2048;
         int tokens = 70;
         try (WorkerPool pool = new WorkerPool(2)) {
-            for (TensorType type : new TensorType[] {TensorType.Q8_0, TensorType.Q4_0}) {
-                GgufTensor tensor = TestTensors.tensor(
-                        "w", type, TestTensors.randomData(type, (long) rows * columns, random), columns, rows);
-                WeightMatrix matrix =
-                        WeightMatrix.of(tensor, ActivationPrecision.MATCH_LLAMA_CPP, TestTensors.vectorKernels(), pool);
-                float[] x = TestTensors.gaussian(tokens * columns, random);
-                float[] batch = new float[tokens * rows];
-                matrix.multiply(x, tokens, batch);
-                float[] single = new float[rows];
-                for (int t = 0; t < tokens; t++) {
-                    matrix.multiply(x, t * columns, single, 0);
-                    for (int r = 0; r < rows; r++) {
-                        assertThat(batch[t * rows + r])
-                                .as("%s token %d row %d", type, t, r)
-                                .isEqualTo(single[r]);
+            for (int rows : new int[] {7, 71})
+                for (TensorType type : new TensorType[] {TensorType.Q8_0, TensorType.Q4_0}) {
+                    GgufTensor tensor = TestTensors.tensor(
+                            "w", type, TestTensors.randomData(type, (long) rows * columns, random), columns, rows);
+                    WeightMatrix matrix = WeightMatrix.of(
+                            tensor, ActivationPrecision.MATCH_LLAMA_CPP, TestTensors.vectorKernels(), pool);
+                    float[] x = TestTensors.gaussian(tokens * columns, random);
+                    float[] batch = new float[tokens * rows];
+                    matrix.multiply(x, tokens, batch);
+                    float[] single = new float[rows];
+                    for (int t = 0; t < tokens; t++) {
+                        matrix.multiply(x, t * columns, single, 0);
+                        for (int r = 0; r < rows; r++) {
+                            assertThat(batch[t * rows + r])
+                                    .as("%s %d rows, token %d row %d", type, rows, t, r)
+                                    .isEqualTo(single[r]);
+                        }
                     }
                 }
-            }
         }
     }
 
