@@ -320,6 +320,10 @@ public final class WeightMatrix {
             // Two groups at a time where a whole batch of tokens runs: same results, faster kernel
             for (; group + 1 < end && first + 2 < last + 1; group += 2) {
                 for (int t = first; t <= last; t += InterleavedQuants.TOKENS) {
+                    if (t + 4 == last) { // five left: one call
+                        interleaved.multiplyPair(group, activations, t, last, out, outOffset);
+                        break;
+                    }
                     if (t + 2 <= last) {
                         interleaved.multiplyPair(group, activations, t, last, out, outOffset);
                     } else {
