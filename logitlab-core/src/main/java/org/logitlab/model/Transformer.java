@@ -37,6 +37,15 @@ public final class Transformer {
         float[] sines = new float[0];
         final BatchLayout layout = new BatchLayout();
         float[] packedLogits = new float[0];
+        private int[] runStarts = new int[0];
+
+        /** The reusable array of attention runs' first tokens, at least {@code length} long. */
+        int[] runStarts(int length) {
+            if (runStarts.length < length) {
+                runStarts = new int[length];
+            }
+            return runStarts;
+        }
 
         void ensure(ModelConfig config, int tokens) {
             if (tokens <= capacity) {
@@ -180,10 +189,22 @@ public final class Transformer {
             System.arraycopy(s.key, t * kvDim, layout.caches[t].keys(layer), slot, kvDim);
             System.arraycopy(s.value, t * kvDim, layout.caches[t].values(layer), slot, kvDim);
         }
+        // Tasks: each head of each run of up to RUN consecutive tokens that share a cache (one sequence), so that
+        // a key or value row read for one query serves the run's other queries while it is in cache.
+        int[] runStarts = s.runStarts(count + 1);
+        int runs = 0;
+        for (int t = 0; t < count; t++) {
+            if (t == 0 || layout.caches[t] != layout.caches[t - 1] || t - runStarts[runs - 1] == RUN) {
+                runStarts[runs++] = t;
+            }
+        }
+        runStarts[runs] = count;
         int heads = config.headCount();
-        WorkerPool.defaultPool().parallelFor(count * heads, 1, (first, end) -> {
+        int tasks = runs * heads;
+        WorkerPool.defaultPool().parallelFor(tasks, 1, (first, end) -> {
             for (int task = first; task < end; task++) {
-                attendHead(s, layer, task / heads, task % heads);
+                int run = task / heads;
+                attendRun(s, layer, runStarts[run], runStarts[run + 1], task % heads);
             }
         });
         w.attentionOutput().multiply(s.attention, count, s.normalized);
@@ -192,51 +213,87 @@ public final class Transformer {
         }
     }
 
-    /** Per-thread attention scores, grown on demand (attention runs on the worker pool). */
-    private static final ThreadLocal<float[]> SCORES = ThreadLocal.withInitial(() -> new float[256]);
+    /** Most queries of one attention task. */
+    private static final int RUN = 16;
+
+    /** Per-thread attention scores (one row per query of a run), grown on demand (attention runs on the pool). */
+    private static final ThreadLocal<float[][]> SCORES = ThreadLocal.withInitial(() -> new float[RUN][256]);
+
+    private static final ThreadLocal<int[]> VISIBLE = ThreadLocal.withInitial(() -> new int[RUN]);
 
     /**
-     * Scaled dot-product attention of one query head of batch token {@code t} over the visible cache slots
-     * (causal, or the tree mask), softmax with a double-accumulated sum as ggml's soft_max.
+     * Scaled dot-product attention of query head {@code h} of batch tokens {@code [first, end)}, which share one
+     * cache: each over its visible cache slots (causal, or the tree mask), softmax with a double-accumulated sum
+     * as ggml's soft_max. Keys are visited in order for all queries of the run, values are summed for several
+     * queries per row read; every query gets the float operations it gets alone, so a token's attention does not
+     * depend on the batch it is computed in.
      */
-    private void attendHead(Scratch s, int layer, int t, int h) {
+    private void attendRun(Scratch s, int layer, int first, int end, int h) {
         BatchLayout layout = s.layout;
-        float[] keys = layout.caches[t].keys(layer);
-        float[] values = layout.caches[t].values(layer);
-        int start = layout.sequenceStarts[t];
+        float[] keys = layout.caches[first].keys(layer);
+        float[] values = layout.caches[first].values(layer);
         int headDim = config.headDimension();
         int kvDim = config.keyValueDimension();
         int qDim = config.queryDimension();
         int kvOffset = (h / (config.headCount() / config.keyValueHeadCount())) * headDim;
-        int queryOffset = t * qDim + h * headDim;
-        int visible = layout.slots[t] + 1; // causal: a token sees its own slot and every slot before it
-        boolean[] treeMask = layout.visible[t];
-        float[] scores = SCORES.get();
-        if (scores.length < visible) {
-            scores = new float[Math.max(visible, scores.length * 2)];
-            SCORES.set(scores);
+        int queries = end - first;
+        float[][] scores = SCORES.get();
+        int[] visible = VISIBLE.get();
+        int mostVisible = 0;
+        for (int q = 0; q < queries; q++) {
+            visible[q] = layout.slots[first + q] + 1; // causal: a token sees its own slot and every slot before it
+            mostVisible = Math.max(mostVisible, visible[q]);
+            if (scores[q].length < visible[q]) {
+                scores[q] = new float[Math.max(visible[q], scores[q].length * 2)];
+            }
         }
         float scale = (float) (1.0 / Math.sqrt(headDim));
-        float max = Float.NEGATIVE_INFINITY;
-        for (int j = 0; j < visible; j++) {
-            if (treeMask != null && j >= start && !treeMask[j - start]) {
-                scores[j] = Float.NEGATIVE_INFINITY; // a node of another branch of the tree
-                continue;
+        for (int j = 0; j < mostVisible; j++) {
+            int keyOffset = j * kvDim + kvOffset;
+            for (int q = 0; q < queries; q++) {
+                if (j >= visible[q]) {
+                    continue;
+                }
+                int t = first + q;
+                boolean[] treeMask = layout.visible[t];
+                int start = layout.sequenceStarts[t];
+                scores[q][j] = treeMask != null && j >= start && !treeMask[j - start]
+                        ? Float.NEGATIVE_INFINITY // a node of another branch of the tree
+                        : FloatKernels.dot(s.query, t * qDim + h * headDim, keys, keyOffset, headDim) * scale;
             }
-            scores[j] = FloatKernels.dot(s.query, queryOffset, keys, j * kvDim + kvOffset, headDim) * scale;
+        }
+        for (int q = 0; q < queries; q++) {
+            softmax(scores[q], visible[q]);
+        }
+        FloatKernels.weightedSums(
+                scores,
+                visible,
+                queries,
+                values,
+                kvOffset,
+                kvDim,
+                s.attention,
+                first * qDim + h * headDim,
+                qDim,
+                headDim);
+    }
+
+    /** In place over {@code scores[0, count)}; −∞ scores (masked slots) get exactly 0. */
+    private static void softmax(float[] scores, int count) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int j = 0; j < count; j++) {
             max = Math.max(max, scores[j]);
         }
         double sum = 0;
-        for (int j = 0; j < visible; j++) {
+        for (int j = 0; j < count; j++) {
             float e = scores[j] == Float.NEGATIVE_INFINITY ? 0f : (float) Math.exp(scores[j] - max);
             scores[j] = e;
             sum += e;
         }
         float inverseSum = (float) (1.0 / sum);
-        for (int j = 0; j < visible; j++) {
+        for (int j = 0; j < count; j++) {
             scores[j] *= inverseSum;
         }
-        FloatKernels.weightedSum(scores, visible, values, kvOffset, kvDim, s.attention, queryOffset, headDim);
     }
 
     private void feedForwardBlock(Scratch s, LayerWeights w, int count) {

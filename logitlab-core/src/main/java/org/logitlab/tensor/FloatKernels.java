@@ -30,6 +30,21 @@ public final class FloatKernels {
         KERNELS.weightedSum(weights, count, rows, rowsOffset, rowStride, out, outOffset, length);
     }
 
+    /** {@link TensorKernels#weightedSums}: attention's weighted sums of value rows for several queries at once. */
+    public static void weightedSums(
+            float[][] weights,
+            int[] counts,
+            int queries,
+            float[] rows,
+            int rowsOffset,
+            int rowStride,
+            float[] out,
+            int outOffset,
+            int outStride,
+            int length) {
+        KERNELS.weightedSums(weights, counts, queries, rows, rowsOffset, rowStride, out, outOffset, outStride, length);
+    }
+
     /** y[yOffset + i] += alpha·x[xOffset + i] (fused multiply-add, as ggml's {@code ggml_vec_mad_f32}). */
     public static void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int length) {
         KERNELS.axpy(alpha, x, xOffset, y, yOffset, length);

@@ -59,6 +59,28 @@ sealed interface TensorKernels permits ScalarTensorKernels, VectorTensorKernels 
             int outOffset,
             int length);
 
+    /**
+     * {@link #weightedSum} for several queries over the same rows: query q sums its first {@code counts[q]} rows
+     * with {@code weights[q]} into {@code out[outOffset + q·outStride + i]}. Each query gets exactly what {@link
+     * #weightedSum} gives it alone (the same fused multiply-adds in the same order, zero weights skipped); an
+     * implementation may read each row once for several queries.
+     */
+    default void weightedSums(
+            float[][] weights,
+            int[] counts,
+            int queries,
+            float[] rows,
+            int rowsOffset,
+            int rowStride,
+            float[] out,
+            int outOffset,
+            int outStride,
+            int length) {
+        for (int q = 0; q < queries; q++) {
+            weightedSum(weights[q], counts[q], rows, rowsOffset, rowStride, out, outOffset + q * outStride, length);
+        }
+    }
+
     /** y[yOffset + i] += alpha·x[xOffset + i] over {@code i < length}. */
     void axpy(float alpha, float[] x, int xOffset, float[] y, int yOffset, int length);
 

@@ -516,6 +516,133 @@ final class VectorTensorKernels implements TensorKernels {
      * and storing the output once per row, as {@link #axpy} row after row does); each element still receives the
      * same fused multiply-adds in the same row order.
      */
+    /**
+     * Four queries at a time over chunks of {@code 4·LANES} columns: each value row is loaded once for the four
+     * (the single-query kernel loads it once per query) and the sixteen accumulators give independent FMA chains.
+     * Per query the FMAs and their order are those of {@link #weightedSum}.
+     */
+    @Override
+    public void weightedSums(
+            float[][] weights,
+            int[] counts,
+            int queries,
+            float[] rows,
+            int rowsOffset,
+            int rowStride,
+            float[] out,
+            int outOffset,
+            int outStride,
+            int length) {
+        int q = 0;
+        if (length % (4 * LANES) == 0) {
+            for (; q + 1 < queries; q += 4) {
+                weightedSumsOfFour(
+                        weights,
+                        counts,
+                        q,
+                        Math.min(4, queries - q),
+                        rows,
+                        rowsOffset,
+                        rowStride,
+                        out,
+                        outOffset,
+                        outStride,
+                        length);
+            }
+        }
+        for (; q < queries; q++) {
+            weightedSum(weights[q], counts[q], rows, rowsOffset, rowStride, out, outOffset + q * outStride, length);
+        }
+    }
+
+    /** Queries {@code first … first+n-1} ({@code 2 ≤ n ≤ 4}); a missing query has no rows. */
+    private static void weightedSumsOfFour(
+            float[][] weights,
+            int[] counts,
+            int first,
+            int n,
+            float[] rows,
+            int rowsOffset,
+            int rowStride,
+            float[] out,
+            int outOffset,
+            int outStride,
+            int length) {
+        float[] w0 = weights[first], w1 = weights[first + 1];
+        float[] w2 = n > 2 ? weights[first + 2] : w0, w3 = n > 3 ? weights[first + 3] : w0;
+        int c0 = counts[first], c1 = counts[first + 1], c2 = n > 2 ? counts[first + 2] : 0;
+        int c3 = n > 3 ? counts[first + 3] : 0;
+        int rowCount = Math.max(Math.max(c0, c1), Math.max(c2, c3));
+        for (int i = 0; i < length; i += 4 * LANES) {
+            FloatVector zero = FloatVector.zero(FLOATS);
+            FloatVector s00 = zero, s01 = zero, s02 = zero, s03 = zero, s10 = zero, s11 = zero, s12 = zero, s13 = zero;
+            FloatVector s20 = zero, s21 = zero, s22 = zero, s23 = zero, s30 = zero, s31 = zero, s32 = zero, s33 = zero;
+            for (int j = 0; j < rowCount; j++) {
+                int row = rowsOffset + j * rowStride + i;
+                FloatVector r0 = FloatVector.fromArray(FLOATS, rows, row);
+                FloatVector r1 = FloatVector.fromArray(FLOATS, rows, row + LANES);
+                FloatVector r2 = FloatVector.fromArray(FLOATS, rows, row + 2 * LANES);
+                FloatVector r3 = FloatVector.fromArray(FLOATS, rows, row + 3 * LANES);
+                float weight = j < c0 ? w0[j] : 0f;
+                if (weight != 0f) {
+                    FloatVector w = FloatVector.broadcast(FLOATS, weight);
+                    s00 = r0.fma(w, s00);
+                    s01 = r1.fma(w, s01);
+                    s02 = r2.fma(w, s02);
+                    s03 = r3.fma(w, s03);
+                }
+                weight = j < c1 ? w1[j] : 0f;
+                if (weight != 0f) {
+                    FloatVector w = FloatVector.broadcast(FLOATS, weight);
+                    s10 = r0.fma(w, s10);
+                    s11 = r1.fma(w, s11);
+                    s12 = r2.fma(w, s12);
+                    s13 = r3.fma(w, s13);
+                }
+                weight = j < c2 ? w2[j] : 0f;
+                if (weight != 0f) {
+                    FloatVector w = FloatVector.broadcast(FLOATS, weight);
+                    s20 = r0.fma(w, s20);
+                    s21 = r1.fma(w, s21);
+                    s22 = r2.fma(w, s22);
+                    s23 = r3.fma(w, s23);
+                }
+                weight = j < c3 ? w3[j] : 0f;
+                if (weight != 0f) {
+                    FloatVector w = FloatVector.broadcast(FLOATS, weight);
+                    s30 = r0.fma(w, s30);
+                    s31 = r1.fma(w, s31);
+                    s32 = r2.fma(w, s32);
+                    s33 = r3.fma(w, s33);
+                }
+            }
+            int o = outOffset + first * outStride + i;
+            s00.intoArray(out, o);
+            s01.intoArray(out, o + LANES);
+            s02.intoArray(out, o + 2 * LANES);
+            s03.intoArray(out, o + 3 * LANES);
+            o += outStride;
+            s10.intoArray(out, o);
+            s11.intoArray(out, o + LANES);
+            s12.intoArray(out, o + 2 * LANES);
+            s13.intoArray(out, o + 3 * LANES);
+            if (n > 2) {
+                o += outStride;
+                s20.intoArray(out, o);
+                s21.intoArray(out, o + LANES);
+                s22.intoArray(out, o + 2 * LANES);
+                s23.intoArray(out, o + 3 * LANES);
+            }
+            if (n > 3) {
+                o += outStride;
+                s30.intoArray(out, o);
+                s31.intoArray(out, o + LANES);
+                s32.intoArray(out, o + 2 * LANES);
+                s33.intoArray(out, o + 3 * LANES);
+            }
+        }
+    }
+
     @Override
     public void weightedSum(
             float[] weights,

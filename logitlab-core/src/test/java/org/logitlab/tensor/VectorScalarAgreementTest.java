@@ -216,4 +216,48 @@ class VectorScalarAgreementTest {
             assertThat(vector[length + 3]).as("past the output").isEqualTo(9f);
         }
     }
+
+    /**
+     * Attention's weighted sums for several queries at once (rows shared, four queries per row read): each query
+     * gets exactly its single-query sum, whatever its row count, with zero weights and rows past its count skipped
+     * (rows there hold NaN), for runs of 1–7 queries and every tail length.
+     */
+    @Test
+    void multiQueryWeightedSumsEqualSingleQuerySums() {
+        Random random = new Random(43);
+        for (int length : new int[] {16, 64, 67, 128}) {
+            for (int queries = 1; queries <= 7; queries++) {
+                int stride = length + 5;
+                int rowsTotal = 41;
+                float[] rows = TestTensors.gaussian(2 + rowsTotal * stride, random);
+                float[][] weights = new float[queries][];
+                int[] counts = new int[queries];
+                for (int q = 0; q < queries; q++) {
+                    counts[q] = 30 + random.nextInt(10); // causal runs see different numbers of rows
+                    weights[q] = TestTensors.gaussian(counts[q] + 3, random);
+                    weights[q][q] = 0f;
+                    weights[q][counts[q]] = Float.NaN; // past the count: never read
+                }
+                rows[2 + 40 * stride] = Float.NaN; // past every count
+                int outStride = length + 3;
+                float[] expected = new float[1 + queries * outStride];
+                float[] scalar = expected.clone();
+                float[] vector = expected.clone();
+                for (int q = 0; q < queries; q++) {
+                    TensorKernels.scalar()
+                            .weightedSum(weights[q], counts[q], rows, 2, stride, expected, 1 + q * outStride, length);
+                }
+                TensorKernels.scalar()
+                        .weightedSums(weights, counts, queries, rows, 2, stride, scalar, 1, outStride, length);
+                TestTensors.vectorKernels()
+                        .weightedSums(weights, counts, queries, rows, 2, stride, vector, 1, outStride, length);
+                assertThat(scalar)
+                        .as("scalar, %d queries of %d", queries, length)
+                        .containsExactly(expected);
+                assertThat(vector)
+                        .as("vector, %d queries of %d", queries, length)
+                        .containsExactly(expected);
+            }
+        }
+    }
 }
