@@ -167,6 +167,7 @@ final class InterleavedQuants {
                 packed.multiplyPair(0, activations, 0, 3, out, 0);
                 packed.multiplyPair(0, activations, 3, 4, out, 0);
                 packed.multiplyPair(0, activations, 0, 4, out, 0);
+                packed.multiplyPair(0, activations, 0, 1, out, 0);
             }
         }
     }
@@ -202,12 +203,21 @@ final class InterleavedQuants {
 
     /**
      * Groups {@code group} and {@code group + 1} times tokens {@code token … token+3} (clamped as in {@link
-     * #multiply}), or all five when {@code lastToken == token + 4}, each (row, token) with exactly the float
+     * #multiply}), or exactly two or five when {@code lastToken} is {@code token + 1} or {@code token + 4}, each (row,
+     * token) with exactly the float
      * operations of {@link #multiply}: the same results, but
      * every broadcast activation serves two weight vectors and eight independent accumulators hide the FMA latency
      * that bounds the one-group kernel (measured on 2304×768 Q4_0, one thread: 76 against 55 G multiply-adds/s).
      */
     void multiplyPair(int group, Activations activations, int token, int lastToken, float[] out, int outOffset) {
+        if (token + 1 == lastToken) {
+            if (q4) {
+                multiplyPairTwoQ4(group, activations, token, out, outOffset);
+            } else {
+                multiplyPairTwoQ8(group, activations, token, out, outOffset);
+            }
+            return;
+        }
         if (token + 4 == lastToken) {
             if (q4) {
                 multiplyPairFiveQ4(group, activations, token, out, outOffset);
@@ -461,6 +471,104 @@ final class InterleavedQuants {
         tum2.intoArray(out, outOffset + t2 * rows + first + ROWS, validNext);
         sum3.intoArray(out, outOffset + t3 * rows + first, valid);
         tum3.intoArray(out, outOffset + t3 * rows + first + ROWS, validNext);
+    }
+
+    /** Two tokens in two groups (a one-token draft's verification, or the end of a batch of 4k + 2). */
+    private void multiplyPairTwoQ8(int group, Activations activations, int token, float[] out, int outOffset) {
+        float[] a = activations.values;
+        float[] x = activations.scales;
+        int a0 = activations.valuesStart(token), a1 = activations.valuesStart(token + 1);
+        int s0 = activations.scalesStart(token), s1 = activations.scalesStart(token + 1);
+        FloatVector sum0 = FloatVector.zero(FLOATS), sum1 = sum0;
+        FloatVector tum0 = sum0, tum1 = sum0; // group + 1
+        for (int block = 0; block < blocks; block++) {
+            int blockIndex = group * blocks + block, nextIndex = blockIndex + blocks;
+            long base = blockIndex * blockQuantBytes, nextBase = nextIndex * blockQuantBytes;
+            int e = block * 32;
+            FloatVector c0 = FloatVector.zero(FLOATS), c1 = c0, n0 = c0, n1 = c0;
+            for (int g = 0; g < 8; g++) {
+                IntVector packed = IntVector.fromMemorySegment(INTS, quants, base + (long) g * 4 * ROWS, LITTLE);
+                IntVector next = IntVector.fromMemorySegment(INTS, quants, nextBase + (long) g * 4 * ROWS, LITTLE);
+                for (int u = 0; u < 4; u++) {
+                    int k = e + 4 * g + u;
+                    FloatVector w = toFloats(signedByte(packed, u));
+                    FloatVector v = toFloats(signedByte(next, u));
+                    FloatVector b = FloatVector.broadcast(FLOATS, a[a0 + k]);
+                    c0 = w.fma(b, c0);
+                    n0 = v.fma(b, n0);
+                    b = FloatVector.broadcast(FLOATS, a[a1 + k]);
+                    c1 = w.fma(b, c1);
+                    n1 = v.fma(b, n1);
+                }
+            }
+            FloatVector d = FloatVector.fromArray(FLOATS, scales, blockIndex * ROWS);
+            sum0 = c0.fma(d.mul(x[s0 + block]), sum0);
+            sum1 = c1.fma(d.mul(x[s1 + block]), sum1);
+            d = FloatVector.fromArray(FLOATS, scales, nextIndex * ROWS);
+            tum0 = n0.fma(d.mul(x[s0 + block]), tum0);
+            tum1 = n1.fma(d.mul(x[s1 + block]), tum1);
+        }
+        int first = group * ROWS;
+        VectorMask<Float> valid = FLOATS.indexInRange(first, rows);
+        VectorMask<Float> validNext = FLOATS.indexInRange(first + ROWS, rows);
+        sum0.intoArray(out, outOffset + token * rows + first, valid);
+        tum0.intoArray(out, outOffset + token * rows + first + ROWS, validNext);
+        sum1.intoArray(out, outOffset + (token + 1) * rows + first, valid);
+        tum1.intoArray(out, outOffset + (token + 1) * rows + first + ROWS, validNext);
+    }
+
+    private void multiplyPairTwoQ4(int group, Activations activations, int token, float[] out, int outOffset) {
+        float[] a = activations.values;
+        float[] x = activations.scales;
+        int[] blockSums = activations.integerBlockSums;
+        int a0 = activations.valuesStart(token), a1 = activations.valuesStart(token + 1);
+        int s0 = activations.scalesStart(token), s1 = activations.scalesStart(token + 1);
+        FloatVector sum0 = FloatVector.zero(FLOATS), sum1 = sum0;
+        FloatVector tum0 = sum0, tum1 = sum0; // group + 1
+        for (int block = 0; block < blocks; block++) {
+            int blockIndex = group * blocks + block, nextIndex = blockIndex + blocks;
+            long base = blockIndex * blockQuantBytes, nextBase = nextIndex * blockQuantBytes;
+            int e = block * 32;
+            FloatVector c0 = FloatVector.zero(FLOATS), c1 = c0, n0 = c0, n1 = c0;
+            for (int g = 0; g < 4; g++) {
+                IntVector packed = IntVector.fromMemorySegment(INTS, quants, base + (long) g * 4 * ROWS, LITTLE);
+                IntVector next = IntVector.fromMemorySegment(INTS, quants, nextBase + (long) g * 4 * ROWS, LITTLE);
+                for (int u = 0; u < 4; u++) {
+                    int k = e + 4 * g + u;
+                    FloatVector w = toFloats(lowNibble(packed, u));
+                    FloatVector v = toFloats(lowNibble(next, u));
+                    FloatVector b = FloatVector.broadcast(FLOATS, a[a0 + k]);
+                    c0 = w.fma(b, c0);
+                    n0 = v.fma(b, n0);
+                    b = FloatVector.broadcast(FLOATS, a[a1 + k]);
+                    c1 = w.fma(b, c1);
+                    n1 = v.fma(b, n1);
+                    w = toFloats(highNibble(packed, u));
+                    v = toFloats(highNibble(next, u));
+                    b = FloatVector.broadcast(FLOATS, a[a0 + k + 16]);
+                    c0 = w.fma(b, c0);
+                    n0 = v.fma(b, n0);
+                    b = FloatVector.broadcast(FLOATS, a[a1 + k + 16]);
+                    c1 = w.fma(b, c1);
+                    n1 = v.fma(b, n1);
+                }
+            }
+            // nibbles are quants + 8
+            int q0 = 8 * blockSums[s0 + block], q1 = 8 * blockSums[s1 + block];
+            FloatVector d = FloatVector.fromArray(FLOATS, scales, blockIndex * ROWS);
+            sum0 = c0.sub(q0).fma(d.mul(x[s0 + block]), sum0);
+            sum1 = c1.sub(q1).fma(d.mul(x[s1 + block]), sum1);
+            d = FloatVector.fromArray(FLOATS, scales, nextIndex * ROWS);
+            tum0 = n0.sub(q0).fma(d.mul(x[s0 + block]), tum0);
+            tum1 = n1.sub(q1).fma(d.mul(x[s1 + block]), tum1);
+        }
+        int first = group * ROWS;
+        VectorMask<Float> valid = FLOATS.indexInRange(first, rows);
+        VectorMask<Float> validNext = FLOATS.indexInRange(first + ROWS, rows);
+        sum0.intoArray(out, outOffset + token * rows + first, valid);
+        tum0.intoArray(out, outOffset + token * rows + first + ROWS, validNext);
+        sum1.intoArray(out, outOffset + (token + 1) * rows + first, valid);
+        tum1.intoArray(out, outOffset + (token + 1) * rows + first + ROWS, validNext);
     }
 
     /**

@@ -317,18 +317,13 @@ public final class WeightMatrix {
         for (int first = 0; first < tokens; first += tokenBlock) {
             int last = Math.min(tokens, first + tokenBlock) - 1;
             int group = start;
-            // Two groups at a time where a whole batch of tokens runs: same results, faster kernel
-            for (; group + 1 < end && first + 2 < last + 1; group += 2) {
+            // Two row groups per kernel call wherever two or more tokens run (the same results, faster kernels):
+            // four tokens per call, the last call of a block taking two, three or five, so never one alone.
+            for (; group + 1 < end && last > first; group += 2) {
                 for (int t = first; t <= last; t += InterleavedQuants.TOKENS) {
-                    if (t + 4 == last) { // five left: one call
-                        interleaved.multiplyPair(group, activations, t, last, out, outOffset);
-                        break;
-                    }
-                    if (t + 2 <= last) {
-                        interleaved.multiplyPair(group, activations, t, last, out, outOffset);
-                    } else {
-                        interleaved.multiply(group, activations, t, last, out, outOffset);
-                        interleaved.multiply(group + 1, activations, t, last, out, outOffset);
+                    interleaved.multiplyPair(group, activations, t, last, out, outOffset);
+                    if (t + 4 == last) {
+                        break; // that call took the five tokens left
                     }
                 }
             }

@@ -33,7 +33,10 @@ class BatchInvarianceTest {
         try (GgufFile vocabulary = GgufFile.open(SharedFixtures.file("models/stories260K/stories260K.gguf"))) {
             synthetic.write(vocabulary.metadata(), file, written -> {});
         }
-        int[] tokens = new int[40];
+        // a 23-token prefill (attention runs of 16 and 7), then batches as verification passes make them: every
+        // kernel ending (two, three, four and five tokens, one token alone) and a run below four queries
+        int[] sizes = {23, 2, 9, 6, 1, 3, 4, 7};
+        int[] tokens = new int[java.util.Arrays.stream(sizes).sum()];
         for (int i = 0; i < tokens.length; i++) {
             tokens[i] = 1 + (i * 37) % 500;
         }
@@ -43,24 +46,16 @@ class BatchInvarianceTest {
             for (int t = 0; t < tokens.length; t++) {
                 expected[t] = incremental.append(tokens[t]).last();
             }
-            // a 23-token prefill (runs of 16 and 7), then batches of 1 to 9 tokens as verification passes make
             Session batched = model.newSession(64);
             int position = 0;
-            int size = 23;
-            while (position < tokens.length) {
-                int n = Math.min(size, tokens.length - position);
-                int[] batch = java.util.Arrays.copyOfRange(tokens, position, position + n);
-                Logits logits = batched.append(batch);
+            for (int n : sizes) {
+                Logits logits = batched.append(java.util.Arrays.copyOfRange(tokens, position, position + n));
                 for (int i = 0; i < n; i++) {
                     assertThat(logits.row(i))
                             .as("%s position %d in a batch of %d", type, position + i, n)
                             .containsExactly(expected[position + i]);
                 }
                 position += n;
-                size = size == 23 ? 9 : size - 1;
-                if (size == 0) {
-                    size = 9;
-                }
             }
         }
     }
