@@ -26,6 +26,13 @@ import jdk.incubator.vector.VectorSpecies;
  * multiply loads one int vector, extracts a quant of every row with shifts and masks, converts it to floats once
  * and multiplies it with a broadcast activation of each token (four tokens per pass over the weights): no
  * horizontal sum per row, one scale multiply per block for all rows, and the result lanes are rows of the output.
+ * Batches of two or more tokens run two groups per call ({@link #multiplyPair}): each broadcast then feeds two
+ * FMAs, and eight accumulators give the eight independent FMA chains that two FMA pipes of latency 4 need (four
+ * chains, one group's, cap the kernel at one FMA per cycle).
+ *
+ * <p>Results are stored inline ({@code intoArray} with an {@code indexInRange} mask), not through a helper
+ * method: C2 does not inline a cold helper into kernels this large, and calling one boxes the result vectors —
+ * which made the first two-group kernel a third slower than the one-group one.
  *
  * <p>Bytes are extracted with same-width int shifts, not with the Vector API's byte-to-int conversions: those
  * lose their intrinsic when other code converts other shapes (the JDK call sites' type profiles are shared) and
@@ -116,7 +123,8 @@ final class InterleavedQuants {
     private static final AtomicBoolean WARMED = new AtomicBoolean();
 
     /**
-     * Runs every kernel (both types; one, two, three and four tokens; a partial group) on a small matrix until the
+     * Runs every kernel (both types; one to four tokens in one group, two to five in two; a partial group) on a
+     * small matrix until the
      * JIT has compiled them, once per process and before any inference. The Vector API's conversions keep their
      * intrinsic only if the JIT compiles them while their shared type profiles are clean; compiled here, before other
      * code converts other vector shapes, the kernels keep fast code for the rest of the run (measured: without it,
@@ -735,7 +743,7 @@ final class InterleavedQuants {
         tum4.intoArray(out, outOffset + (token + 4) * rows + first + ROWS, validNext);
     }
 
-    /** Two tokens (a one-token draft's verification): half the broadcasts and FMAs of the four-token kernel. */
+    /** Two tokens in one group (a group left over from the pairs): half the work of the four-token kernel. */
     private void multiplyTwoQ8(int group, Activations activations, int token, float[] out, int outOffset) {
         float[] a = activations.values;
         int a0 = activations.valuesStart(token), a1 = activations.valuesStart(token + 1);

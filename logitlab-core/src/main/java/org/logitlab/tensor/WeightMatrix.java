@@ -308,7 +308,7 @@ public final class WeightMatrix {
 
     /**
      * Repacked Q8_0/Q4_0 rows, groups {@code [start, end)}: tokens in blocks whose activations (~192 KiB) stay in
-     * L2 while each group's quants pass over them four tokens at a time.
+     * L2 while the quants of each pair of groups pass over them four tokens at a time.
      */
     private void multiplyGroups(Activations activations, float[] out, int outOffset, int start, int end) {
         int tokens = activations.tokens;

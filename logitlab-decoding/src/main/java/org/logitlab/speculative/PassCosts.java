@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * The measured cost of the target's forward pass as a function of how many tokens it evaluates. Speculative
  * decoding pays off only if a pass over k tokens costs less than k single-token passes; how much less depends
- * on the engine and the machine, and the curve need not be a line: logitlab's quantized kernels multiply up to four
- * tokens per pass over the weights (two tokens have their own kernel), so three and four tokens cost about the same
- * and five costs more. So
+ * on the engine and the machine, and the curve need not be a line: logitlab's quantized kernels multiply two to five
+ * tokens per pass over the weights, four at a time in longer batches, so three and four tokens cost about the same
+ * and six costs more than five. So
  * each pass size keeps its own estimate, and a size without one is estimated between the nearest sizes that have
  * one (linearly), or beyond the largest one with the slope between the two largest.
  *
